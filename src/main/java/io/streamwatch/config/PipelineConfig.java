@@ -1,0 +1,30 @@
+package io.streamwatch.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One input topic and what to aggregate from it.
+ *
+ * @param format input preset: {@code streamwatch}, {@code ecs}, {@code otel}, {@code telegraf}
+ * @param fields field mapping overrides: logical field ({@code timestamp}, {@code level}, ...) to
+ *     the JSON path the shipper writes; merged over the preset's mapping
+ * @param groupBy logical field names (or JSON paths) whose values key the aggregates
+ * @param topPatterns how many ERROR/FATAL patterns a log aggregate lists
+ */
+public record PipelineConfig(
+        String name,
+        PipelineKind kind,
+        String topic,
+        String format,
+        Map<String, String> fields,
+        List<String> groupBy,
+        WindowConfig window,
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration allowedLateness,
+        String outputTopic,
+        int topPatterns)
+        implements Serializable {}

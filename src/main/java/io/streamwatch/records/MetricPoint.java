@@ -1,0 +1,35 @@
+package io.streamwatch.records;
+
+/** One parsed metric sample. A Flink POJO (see {@link LogEvent}). */
+public class MetricPoint {
+    /** The group key: metric name, then the group field values, joined by {@link GroupKey}. */
+    public String key;
+
+    public String name;
+
+    /** Event time, epoch milliseconds. */
+    public long timestamp;
+
+    /** Always finite: NaN and infinities are rejected when parsed. */
+    public double value;
+
+    /** Where the record came from, for the late-events topic. */
+    public String topic;
+
+    public int partition;
+    public long offset;
+
+    public MetricPoint() {}
+
+    public MetricPoint(String key, String name, long timestamp, double value) {
+        this.key = key;
+        this.name = name;
+        this.timestamp = timestamp;
+        this.value = value;
+    }
+
+    @Override
+    public String toString() {
+        return "MetricPoint{" + key + " @" + timestamp + " " + name + "=" + value + "}";
+    }
+}
