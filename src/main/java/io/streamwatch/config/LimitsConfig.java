@@ -9,8 +9,8 @@ import java.time.Duration;
  *
  * @param maxRecordBytes larger payloads are rejected as {@code oversized}
  * @param deadLetterRawBytes the dead letter's {@code raw} is cut to this many bytes
- * @param maxEventAge an event time this much older than the record's Kafka timestamp is rejected
- *     as {@code timestamp_out_of_range}
+ * @param maxEventAge an event time this much older than the record's Kafka timestamp is rejected as
+ *     {@code timestamp_out_of_range}
  * @param maxEventFuture an event time this much newer than the Kafka timestamp is rejected too
  */
 public record LimitsConfig(

@@ -1,9 +1,8 @@
 package io.streamwatch.records;
 
 /**
- * A record that could not be used, with the reason and its raw bytes, as written to the
- * dead-letter topic (SPEC section 5). Nothing is dropped silently: every rejected input becomes
- * one of these.
+ * A record that could not be used, with the reason and its raw bytes, as written to the dead-letter
+ * topic (SPEC section 5). Nothing is dropped silently: every rejected input becomes one of these.
  */
 public class DeadLetter {
     public String sourceTopic;
@@ -35,7 +34,16 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{" + sourceTopic + "/" + partition + "@" + offset + " " + reason + ": "
-                + detail + "}";
+        return "DeadLetter{"
+                + sourceTopic
+                + "/"
+                + partition
+                + "@"
+                + offset
+                + " "
+                + reason
+                + ": "
+                + detail
+                + "}";
     }
 }

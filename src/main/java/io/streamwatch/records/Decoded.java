@@ -43,6 +43,8 @@ public class Decoded {
 
     @Override
     public String toString() {
-        return log != null ? log.toString() : metric != null ? metric.toString() : String.valueOf(deadLetter);
+        return log != null
+                ? log.toString()
+                : metric != null ? metric.toString() : String.valueOf(deadLetter);
     }
 }

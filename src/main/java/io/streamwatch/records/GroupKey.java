@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds and splits the string keys that streams are keyed by. A key is the group values joined
- * by a control character that does not occur in field values, so it is compact, hashes fast and
- * splits back into the group map for the output records.
+ * Builds and splits the string keys that streams are keyed by. A key is the group values joined by
+ * a control character that does not occur in field values, so it is compact, hashes fast and splits
+ * back into the group map for the output records.
  */
 public final class GroupKey {
     /** Unit separator: never part of a service or host name. */

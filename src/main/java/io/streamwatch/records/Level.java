@@ -27,8 +27,7 @@ public enum Level {
     }
 
     /**
-     * Parses a level name or alias, case-insensitively; returns null when the text is not a
-     * level.
+     * Parses a level name or alias, case-insensitively; returns null when the text is not a level.
      */
     public static Level parse(String text) {
         if (text == null) {
@@ -73,8 +72,8 @@ public enum Level {
     }
 
     /**
-     * Maps an OpenTelemetry severity number (1-24) to a level; returns null outside that range.
-     * 1-4 TRACE, 5-8 DEBUG, 9-12 INFO, 13-16 WARN, 17-20 ERROR, 21-24 FATAL.
+     * Maps an OpenTelemetry severity number (1-24) to a level; returns null outside that range. 1-4
+     * TRACE, 5-8 DEBUG, 9-12 INFO, 13-16 WARN, 17-20 ERROR, 21-24 FATAL.
      */
     public static Level fromSeverityNumber(long number) {
         if (number < 1 || number > 24) {

@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /**
  * Why a record went to the dead-letter topic. The {@link #code()} is the one word written in the
- * record's {@code reason} field and used as the metric label; the list is documented in the
- * README.
+ * record's {@code reason} field and used as the metric label; the list is documented in the README.
  */
 public enum RejectReason {
     /** The payload is not parseable JSON. */
