@@ -1,17 +1,292 @@
 package io.streamwatch.job;
 
+import io.streamwatch.aggregation.LogAggregateFunction;
+import io.streamwatch.aggregation.LogWindowFunction;
+import io.streamwatch.aggregation.MetricAggregateFunction;
+import io.streamwatch.aggregation.MetricWindowFunction;
+import io.streamwatch.config.CheckpointConfig;
+import io.streamwatch.config.PipelineConfig;
+import io.streamwatch.config.PipelineKind;
 import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.config.WindowConfig;
+import io.streamwatch.functions.DecodedRouter;
+import io.streamwatch.records.DeadLetter;
+import io.streamwatch.records.Decoded;
+import io.streamwatch.records.KafkaMessage;
+import io.streamwatch.records.LogAggregate;
+import io.streamwatch.records.LogEvent;
+import io.streamwatch.records.MetricAggregate;
+import io.streamwatch.records.MetricPoint;
+import io.streamwatch.sinks.DeadLetterEncoder;
+import io.streamwatch.sinks.KafkaSinks;
+import io.streamwatch.sinks.LateEventEncoder;
+import io.streamwatch.sinks.LogAggregateEncoder;
+import io.streamwatch.sinks.MetricAggregateEncoder;
+import io.streamwatch.sources.KafkaSources;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.OutputTag;
 
-/** The Streamwatch pipeline (being built). */
+/**
+ * The Streamwatch pipeline, in one place. Per configured pipeline: a source that decodes records
+ * and assigns event time, a router that sends bad records to the dead-letter output, keyed
+ * event-time windows that fold events into small accumulators, and an encoder and sink for the
+ * aggregates. Dead letters and late events of all pipelines go to one sink each.
+ *
+ * <p>Sources and sinks come from the constructor, so tests plug in their own; {@link #runOnKafka}
+ * wires the real Kafka ones.
+ */
 public final class StreamwatchJob {
-    private StreamwatchJob() {}
+
+    /** Makes the source of a pipeline. */
+    @FunctionalInterface
+    public interface SourceFactory extends Serializable {
+        Source<Decoded, ?, ?> create(PipelineConfig pipeline);
+    }
+
+    /** Makes the sink of an output topic; {@code name} is unique within the job. */
+    @FunctionalInterface
+    public interface SinkFactory extends Serializable {
+        Sink<KafkaMessage> create(String topic, String name);
+    }
+
+    private final StreamwatchConfig config;
+    private final SourceFactory sources;
+    private final SinkFactory sinks;
+
+    public StreamwatchJob(StreamwatchConfig config, SourceFactory sources, SinkFactory sinks) {
+        this.config = config;
+        this.sources = sources;
+        this.sinks = sinks;
+    }
+
+    /** Adds the whole pipeline to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        if (config.parallelism() > 0) {
+            env.setParallelism(config.parallelism());
+        }
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        List<DataStream<KafkaMessage>> lateEvents = new ArrayList<>();
+        for (PipelineConfig p : config.pipelines()) {
+            DataStream<Decoded> decoded =
+                    env.fromSource(
+                                    sources.create(p),
+                                    watermarks(p),
+                                    "Read " + p.topic() + " (" + p.name() + ")")
+                            .uid("source-" + p.name());
+            DataStream<KafkaMessage> aggregates =
+                    p.kind() == PipelineKind.LOGS
+                            ? logPipeline(p, decoded, deadLetters, lateEvents)
+                            : metricPipeline(p, decoded, deadLetters, lateEvents);
+            aggregates
+                    .sinkTo(sinks.create(p.outputTopic(), p.name() + "-aggregates"))
+                    .name("Write " + p.outputTopic())
+                    .uid("sink-" + p.name());
+        }
+        union(deadLetters)
+                .map(new DeadLetterEncoder())
+                .name("Encode dead letters")
+                .uid("encode-dead-letters")
+                .sinkTo(sinks.create(config.deadLetterTopic(), "dead-letters"))
+                .name("Write " + config.deadLetterTopic())
+                .uid("sink-dead-letters");
+        union(lateEvents)
+                .sinkTo(sinks.create(config.lateEventsTopic(), "late-events"))
+                .name("Write " + config.lateEventsTopic())
+                .uid("sink-late-events");
+    }
+
+    private DataStream<KafkaMessage> logPipeline(
+            PipelineConfig p,
+            DataStream<Decoded> decoded,
+            List<DataStream<DeadLetter>> deadLetters,
+            List<DataStream<KafkaMessage>> lateEvents) {
+        SingleOutputStreamOperator<LogEvent> events =
+                decoded.process(new DecodedRouter.Logs())
+                        .name("Route " + p.name())
+                        .uid("route-" + p.name());
+        deadLetters.add(events.getSideOutput(DecodedRouter.DEAD_LETTERS));
+        OutputTag<LogEvent> late =
+                new OutputTag<>("late-" + p.name(), TypeInformation.of(LogEvent.class));
+        SingleOutputStreamOperator<LogAggregate> windows = logWindows(p, events, late);
+        DataStream<KafkaMessage> out =
+                windows.map(new LogAggregateEncoder())
+                        .name("Encode " + p.name() + " aggregates")
+                        .uid("encode-" + p.name());
+        lateEvents.add(
+                windows.getSideOutput(late)
+                        .map(new LateEventEncoder.Logs(p.name(), p.groupBy()))
+                        .name("Encode " + p.name() + " late events")
+                        .uid("encode-late-" + p.name()));
+        return out;
+    }
+
+    private DataStream<KafkaMessage> metricPipeline(
+            PipelineConfig p,
+            DataStream<Decoded> decoded,
+            List<DataStream<DeadLetter>> deadLetters,
+            List<DataStream<KafkaMessage>> lateEvents) {
+        SingleOutputStreamOperator<MetricPoint> events =
+                decoded.process(new DecodedRouter.Metrics())
+                        .name("Route " + p.name())
+                        .uid("route-" + p.name());
+        deadLetters.add(events.getSideOutput(DecodedRouter.DEAD_LETTERS));
+        OutputTag<MetricPoint> late =
+                new OutputTag<>("late-" + p.name(), TypeInformation.of(MetricPoint.class));
+        SingleOutputStreamOperator<MetricAggregate> windows = metricWindows(p, events, late);
+        DataStream<KafkaMessage> out =
+                windows.map(new MetricAggregateEncoder())
+                        .name("Encode " + p.name() + " aggregates")
+                        .uid("encode-" + p.name());
+        lateEvents.add(
+                windows.getSideOutput(late)
+                        .map(new LateEventEncoder.Metrics(p.name(), p.groupBy()))
+                        .name("Encode " + p.name() + " late events")
+                        .uid("encode-late-" + p.name()));
+        return out;
+    }
+
+    /** The keyed event-time windows of a log pipeline; late events go to {@code late}. */
+    @VisibleForTesting
+    static SingleOutputStreamOperator<LogAggregate> logWindows(
+            PipelineConfig p, DataStream<LogEvent> events, OutputTag<LogEvent> late) {
+        return events.keyBy(e -> e.key, Types.STRING)
+                .window(windows(p.window()))
+                .allowedLateness(p.allowedLateness())
+                .sideOutputLateData(late)
+                .aggregate(
+                        new LogAggregateFunction(),
+                        new LogWindowFunction(p.name(), p.groupBy(), p.topPatterns()))
+                .name("Aggregate " + p.name() + " " + describe(p.window()))
+                .uid("window-" + p.name());
+    }
+
+    /** The keyed event-time windows of a metric pipeline; late events go to {@code late}. */
+    @VisibleForTesting
+    static SingleOutputStreamOperator<MetricAggregate> metricWindows(
+            PipelineConfig p, DataStream<MetricPoint> events, OutputTag<MetricPoint> late) {
+        return events.keyBy(e -> e.key, Types.STRING)
+                .window(windows(p.window()))
+                .allowedLateness(p.allowedLateness())
+                .sideOutputLateData(late)
+                .aggregate(
+                        new MetricAggregateFunction(),
+                        new MetricWindowFunction(p.name(), p.groupBy()))
+                .name("Aggregate " + p.name() + " " + describe(p.window()))
+                .uid("window-" + p.name());
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> first = streams.get(0);
+        if (streams.size() == 1) {
+            return first;
+        }
+        @SuppressWarnings("unchecked")
+        DataStream<T>[] rest = streams.subList(1, streams.size()).toArray(new DataStream[0]);
+        return first.union(rest);
+    }
+
+    /**
+     * Event time from the record, bounded out-of-orderness, and idleness so that a partition
+     * without traffic does not hold back the windows of the others. Dead letters carry no event
+     * time and never move the watermark.
+     */
+    static WatermarkStrategy<Decoded> watermarks(PipelineConfig p) {
+        WatermarkStrategy<Decoded> s =
+                WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(p.outOfOrderness())
+                        .withTimestampAssigner((d, kafkaTs) -> d.eventTime());
+        return p.idleness().isZero() ? s : s.withIdleness(p.idleness());
+    }
+
+    static WindowAssigner<Object, TimeWindow> windows(WindowConfig w) {
+        return w.type() == WindowConfig.Type.SLIDING
+                ? SlidingEventTimeWindows.of(w.size(), w.slide())
+                : TumblingEventTimeWindows.of(w.size());
+    }
+
+    private static String describe(WindowConfig w) {
+        return w.type() == WindowConfig.Type.SLIDING
+                ? "(sliding " + w.size() + " every " + w.slide() + ")"
+                : "(tumbling " + w.size() + ")";
+    }
+
+    /**
+     * The Flink settings the job brings itself: checkpointing, state backend, restart strategy, and
+     * no Kryo fallback (a type that would need it fails at build time instead of slowing the job
+     * down).
+     */
+    public static Configuration flinkConfiguration(StreamwatchConfig config) {
+        CheckpointConfig cp = config.checkpoint();
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.NAME, "Streamwatch");
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, cp.interval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, cp.timeout());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(StateBackendOptions.STATE_BACKEND, cp.stateBackend());
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, "rocksdb".equals(cp.stateBackend()));
+        if (cp.directory() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cp.directory());
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                Duration.ofSeconds(1));
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                Duration.ofMinutes(1));
+        return conf;
+    }
 
     /**
      * Builds the pipeline on real Kafka sources and sinks and runs it: on the cluster the job is
      * submitted to, or with {@code localWebUi} in a local MiniCluster serving the web UI.
      */
-    public static void runOnKafka(StreamwatchConfig config, boolean localWebUi, int webUiPort)
-            throws Exception {
-        throw new UnsupportedOperationException("not yet wired");
+    public static JobExecutionResult runOnKafka(
+            StreamwatchConfig config, boolean localWebUi, int webUiPort) throws Exception {
+        Configuration conf = flinkConfiguration(config);
+        StreamExecutionEnvironment env;
+        if (localWebUi) {
+            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            conf.set(RestOptions.PORT, webUiPort);
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        } else {
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
+        new StreamwatchJob(
+                        config,
+                        p -> KafkaSources.forPipeline(config, p),
+                        (topic, name) -> KafkaSinks.forTopic(config, topic, name))
+                .build(env);
+        return env.execute("Streamwatch");
     }
 }

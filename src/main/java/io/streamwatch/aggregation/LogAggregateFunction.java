@@ -1,0 +1,34 @@
+package io.streamwatch.aggregation;
+
+import io.streamwatch.records.LogEvent;
+import org.apache.flink.api.common.functions.AggregateFunction;
+
+/**
+ * Folds log events into a {@link LogAccumulator} as they arrive, so a window keeps one small
+ * accumulator instead of its records.
+ */
+public class LogAggregateFunction
+        implements AggregateFunction<LogEvent, LogAccumulator, LogAccumulator> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public LogAccumulator createAccumulator() {
+        return new LogAccumulator();
+    }
+
+    @Override
+    public LogAccumulator add(LogEvent event, LogAccumulator acc) {
+        acc.add(event.level, event.message);
+        return acc;
+    }
+
+    @Override
+    public LogAccumulator getResult(LogAccumulator acc) {
+        return acc;
+    }
+
+    @Override
+    public LogAccumulator merge(LogAccumulator a, LogAccumulator b) {
+        return a.merge(b);
+    }
+}

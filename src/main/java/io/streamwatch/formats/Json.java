@@ -1,0 +1,33 @@
+package io.streamwatch.formats;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+
+/** The one Jackson configuration for reading input records. */
+public final class Json {
+    /** Deeper input is rejected as {@code too_deep}: no real log record nests this far. */
+    public static final int MAX_NESTING = 64;
+
+    private Json() {}
+
+    /**
+     * A factory that parses NaN and Infinity (so they are reported as {@code non_finite_number},
+     * not as malformed JSON), detects duplicate keys, and bounds nesting.
+     */
+    public static JsonFactory inputFactory() {
+        return JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(
+                        StreamReadConstraints.builder()
+                                .maxNestingDepth(MAX_NESTING)
+                                // The record size limit bounds these; huge numbers in fields we
+                                // skip must not reject a record.
+                                .maxNumberLength(Integer.MAX_VALUE)
+                                .maxStringLength(Integer.MAX_VALUE)
+                                .build())
+                .build();
+    }
+}

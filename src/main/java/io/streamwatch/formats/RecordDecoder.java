@@ -1,0 +1,193 @@
+package io.streamwatch.formats;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.streamwatch.config.LimitsConfig;
+import io.streamwatch.config.PipelineConfig;
+import io.streamwatch.records.DeadLetter;
+import io.streamwatch.records.Decoded;
+import io.streamwatch.records.RejectReason;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The Kafka source's deserializer: turns every input record into events or into exactly one dead
+ * letter, and never throws, so one bad record can neither stop the job nor hide the records around
+ * it. Decoding in the source lets the source assign event time and watermarks per partition.
+ */
+public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> {
+    private static final long serialVersionUID = 1L;
+
+    private final String pipeline;
+    private final InputFormat format;
+    private final int maxRecordBytes;
+    private final int rawLimit;
+
+    private transient RecordOrigin origin;
+    private transient List<Decoded> buffer;
+    private transient DecoderMetrics metrics;
+
+    public RecordDecoder(PipelineConfig pipeline, LimitsConfig limits) {
+        this(pipeline.name(), InputFormats.create(pipeline, limits), limits);
+    }
+
+    @VisibleForTesting
+    RecordDecoder(String pipeline, InputFormat format, LimitsConfig limits) {
+        this.pipeline = pipeline;
+        this.format = format;
+        this.maxRecordBytes = limits.maxRecordBytes();
+        this.rawLimit = limits.deadLetterRawBytes();
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        format.open();
+        origin = new RecordOrigin();
+        buffer = new ArrayList<>(4);
+        metrics = new DecoderMetrics(context.getMetricGroup(), pipeline);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
+        Decoded rejected =
+                decode(
+                        record.value(),
+                        origin.set(
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                record.timestamp()));
+        if (rejected != null) {
+            out.collect(rejected);
+            return;
+        }
+        for (Decoded d : buffer) {
+            out.collect(d);
+        }
+    }
+
+    /**
+     * Decodes one payload into {@link #buffer}; returns the dead letter instead when the record is
+     * unusable.
+     */
+    @VisibleForTesting
+    Decoded decode(byte[] value, RecordOrigin origin) {
+        if (buffer == null) {
+            buffer = new ArrayList<>(4);
+        }
+        if (metrics != null) {
+            metrics.recordIn();
+        }
+        buffer.clear();
+        RejectReason reason;
+        String detail;
+        try {
+            if (value == null || value.length == 0) {
+                throw new RejectException(
+                        RejectReason.EMPTY,
+                        value == null ? "tombstone (null value)" : "empty payload");
+            }
+            if (value.length > maxRecordBytes) {
+                throw new RejectException(
+                        RejectReason.OVERSIZED,
+                        value.length + " bytes exceed limits.max_record_size of " + maxRecordBytes);
+            }
+            int bad = Utf8.firstInvalid(value);
+            if (bad >= 0) {
+                throw new RejectException(
+                        RejectReason.INVALID_UTF8,
+                        String.format(
+                                "invalid UTF-8 byte 0x%02x at offset %d", value[bad] & 0xff, bad));
+            }
+            format.decode(value, origin, buffer);
+            if (metrics != null) {
+                for (Decoded d : buffer) {
+                    metrics.eventTime(d.eventTime());
+                }
+            }
+            return null;
+        } catch (RejectException e) {
+            reason = e.reason();
+            detail = e.getMessage();
+        } catch (StreamConstraintsException e) {
+            reason = RejectReason.TOO_DEEP;
+            detail = e.getOriginalMessage();
+        } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage();
+            reason =
+                    msg != null && msg.startsWith("Duplicate field")
+                            ? RejectReason.DUPLICATE_KEY
+                            : RejectReason.MALFORMED_JSON;
+            detail = where(msg, e);
+        } catch (Exception e) {
+            // Whatever else a parser throws is still a record we cannot read, not a job failure.
+            reason = RejectReason.MALFORMED_JSON;
+            detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        buffer.clear();
+        if (metrics != null) {
+            metrics.rejected(reason);
+        }
+        return Decoded.of(deadLetter(value, origin, reason, detail));
+    }
+
+    private static String where(String msg, JsonProcessingException e) {
+        String first = msg == null ? "unreadable JSON" : msg.split("\n", 2)[0];
+        if (e.getLocation() == null) {
+            return first;
+        }
+        return first
+                + " at line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr();
+    }
+
+    private DeadLetter deadLetter(
+            byte[] value, RecordOrigin origin, RejectReason reason, String detail) {
+        DeadLetter d = new DeadLetter();
+        d.sourceTopic = origin.topic;
+        d.partition = origin.partition;
+        d.offset = origin.offset;
+        d.reason = reason.code();
+        d.detail = detail;
+        d.pipeline = pipeline;
+        d.rejectedAt = System.currentTimeMillis();
+        byte[] v = value == null ? new byte[0] : value;
+        d.rawSize = v.length;
+        int keep = Math.min(v.length, rawLimit);
+        d.rawTruncated = keep < v.length;
+        // Cut at a character boundary so a valid text stays valid; base64 when it is not text.
+        while (keep < v.length && keep > 0 && (v[keep] & 0xc0) == 0x80) {
+            keep--;
+        }
+        if (reason == RejectReason.INVALID_UTF8 || Utf8.firstInvalid(v, keep) >= 0) {
+            keep = Math.min(v.length, rawLimit);
+            d.rawEncoding = "base64";
+            d.raw = Base64.getEncoder().encodeToString(Arrays.copyOf(v, keep));
+        } else {
+            d.rawEncoding = "utf-8";
+            d.raw = new String(v, 0, keep, StandardCharsets.UTF_8);
+        }
+        return d;
+    }
+
+    @Override
+    public TypeInformation<Decoded> getProducedType() {
+        return TypeInformation.of(Decoded.class);
+    }
+
+    @VisibleForTesting
+    List<Decoded> lastDecoded() {
+        return buffer;
+    }
+}

@@ -1,0 +1,115 @@
+package io.streamwatch.sinks;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamwatch.records.GroupKey;
+import io.streamwatch.records.KafkaMessage;
+import io.streamwatch.records.Level;
+import io.streamwatch.records.LogEvent;
+import io.streamwatch.records.MetricPoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.metrics.Counter;
+
+/**
+ * Writes an event that arrived after its window closed (beyond the allowed lateness) to the
+ * late-events topic, and counts it. The record names where the event came from and the windows it
+ * missed are implied by its event time.
+ */
+public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessage> {
+    private static final long serialVersionUID = 1L;
+
+    protected final String pipeline;
+    protected final List<String> groupBy;
+    private transient Counter lateRecords;
+
+    protected LateEventEncoder(String pipeline, List<String> groupBy) {
+        this.pipeline = pipeline;
+        this.groupBy = List.copyOf(groupBy);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        lateRecords =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("streamwatch")
+                        .addGroup("pipeline", pipeline)
+                        .counter("lateRecords");
+    }
+
+    protected KafkaMessage encode(
+            String topic, int partition, long offset, long eventTime, Body body) {
+        if (lateRecords != null) {
+            lateRecords.inc();
+        }
+        byte[] value =
+                JsonOutput.object(
+                        g -> {
+                            g.writeStringField("pipeline", pipeline);
+                            g.writeStringField("source_topic", topic);
+                            g.writeNumberField("partition", partition);
+                            g.writeNumberField("offset", offset);
+                            JsonOutput.time(g, "event_time", eventTime);
+                            body.write(g);
+                            JsonOutput.time(g, "seen_at", System.currentTimeMillis());
+                        });
+        byte[] key = (topic + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8);
+        return new KafkaMessage(key, value);
+    }
+
+    /** The event-specific fields. */
+    protected interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Late log events. */
+    public static class Logs extends LateEventEncoder<LogEvent> {
+        private static final long serialVersionUID = 1L;
+
+        public Logs(String pipeline, List<String> groupBy) {
+            super(pipeline, groupBy);
+        }
+
+        @Override
+        public KafkaMessage map(LogEvent e) {
+            return encode(
+                    e.topic,
+                    e.partition,
+                    e.offset,
+                    e.timestamp,
+                    g -> {
+                        g.writeStringField("kind", "log");
+                        JsonOutput.stringMap(g, "group", GroupKey.toMap(groupBy, e.key, 0));
+                        g.writeStringField("level", Level.of(e.level).name());
+                        g.writeStringField("message", e.message);
+                    });
+        }
+    }
+
+    /** Late metric points. */
+    public static class Metrics extends LateEventEncoder<MetricPoint> {
+        private static final long serialVersionUID = 1L;
+
+        public Metrics(String pipeline, List<String> groupBy) {
+            super(pipeline, groupBy);
+        }
+
+        @Override
+        public KafkaMessage map(MetricPoint m) {
+            return encode(
+                    m.topic,
+                    m.partition,
+                    m.offset,
+                    m.timestamp,
+                    g -> {
+                        g.writeStringField("kind", "metric");
+                        g.writeStringField("name", m.name);
+                        JsonOutput.stringMap(g, "group", GroupKey.toMap(groupBy, m.key, 1));
+                        g.writeNumberField("value", m.value);
+                    });
+        }
+    }
+}

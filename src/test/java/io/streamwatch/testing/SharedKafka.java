@@ -1,0 +1,153 @@
+package io.streamwatch.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * One real Kafka broker (KRaft, in this JVM) shared by every integration test, started on first
+ * use and stopped when the JVM exits. Tests isolate themselves with unique topic names.
+ */
+public final class SharedKafka {
+    private static KafkaClusterTestKit cluster;
+
+    private SharedKafka() {}
+
+    public static synchronized String bootstrapServers() {
+        if (cluster == null) {
+            try {
+                KafkaClusterTestKit c =
+                        new KafkaClusterTestKit.Builder(
+                                        new TestKitNodes.Builder()
+                                                .setCombined(true)
+                                                .setNumBrokerNodes(1)
+                                                .setNumControllerNodes(1)
+                                                .setBootstrapMetadataVersion(
+                                                        MetadataVersion.latestProduction())
+                                                .build())
+                                .setConfigProp("transaction.state.log.replication.factor", "1")
+                                .setConfigProp("transaction.state.log.min.isr", "1")
+                                .setConfigProp("offsets.topic.replication.factor", "1")
+                                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                                .build();
+                c.format();
+                c.startup();
+                c.waitForReadyBrokers();
+                cluster = c;
+                Runtime.getRuntime().addShutdownHook(new Thread(SharedKafka::stop));
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the test Kafka broker", e);
+            }
+        }
+        return cluster.bootstrapServers();
+    }
+
+    private static synchronized void stop() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            // The JVM is exiting.
+        }
+    }
+
+    /** A topic name no other test uses. */
+    public static String uniqueTopic(String base) {
+        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static void createTopics(int partitions, String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            List<NewTopic> list = new ArrayList<>();
+            for (String t : topics) {
+                list.add(new NewTopic(t, partitions, (short) 1));
+            }
+            admin.createTopics(list).all().get();
+        }
+    }
+
+    public static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends and waits for the broker's acknowledgement, so offsets are known. */
+    public static long send(
+            KafkaProducer<byte[], byte[]> producer, String topic, int partition, byte[] value)
+            throws Exception {
+        return producer.send(new ProducerRecord<>(topic, partition, null, value)).get().offset();
+    }
+
+    /**
+     * Reads a whole topic with {@code read_committed} until {@code done} holds for what was read,
+     * or fails at the deadline with what it saw.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(
+            String topic, Duration deadline, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            Collection<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long end = System.nanoTime() + deadline.toNanos();
+            while (!done.test(seen)) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError(
+                            "gave up on " + topic + " after " + deadline + "; read " + seen.size() + " records");
+                }
+                c.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+        }
+        return seen;
+    }
+
+    /** Every committed record of a topic, up to its current end. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end " + end);
+                }
+                c.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+        }
+        return seen;
+    }
+}
