@@ -846,8 +846,13 @@ public final class PatternMasker {
 
         /** An IPv6 address in exactly [p, q), with an optional %zone; needs a decimal digit. */
         private boolean isIpv6(int p, int q) {
-            int zone = s.indexOf('%', p);
-            if (zone >= 0 && zone < q) {
+            // Search only [p, q): a search to the end of the message would make many
+            // colon-rich words quadratic.
+            int zone = p;
+            while (zone < q && s.charAt(zone) != '%') {
+                zone++;
+            }
+            if (zone < q) {
                 if (zone + 1 >= q) {
                     return false;
                 }

@@ -287,8 +287,27 @@ class PatternMaskerTest {
     @ParameterizedTest(name = "[{index}] 1 MB of \"{0}\"")
     @ValueSource(
             strings = {
-                "a", "7", "'a ", "\"a ", "\\", "a@", "a@b.", "[", "[1:", "/", " /a", "x-", "1.",
-                "1e", "::", "0x", "http://", "\ud83d", "\u00e9"
+                "a",
+                "7",
+                "'a ",
+                "\"a ",
+                "\\",
+                "a@",
+                "a@b.",
+                "[",
+                "[1:",
+                "/",
+                " /a",
+                "x-",
+                "1.",
+                "1e",
+                "::",
+                "1:2:3 ",
+                "[1:2:3] ",
+                "0x",
+                "http://",
+                "\ud83d",
+                "\u00e9"
             })
     void handlesOneMegabyteInputs(String unit) {
         String s = unit.repeat((1 << 20) / unit.length());
