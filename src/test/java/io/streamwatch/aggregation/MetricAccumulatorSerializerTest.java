@@ -227,6 +227,7 @@ class MetricAccumulatorSerializerTest extends SerializerTestBase<MetricAccumulat
         expected.writeDouble(3.0); // sum
         expected.writeDouble(-2.0); // min
         expected.writeDouble(2.0); // max
+        expected.writeByte(8); // length of the two stores
         expected.write(new byte[] {1, 68, 0}); // negative: 1 bin, zig-zag(34), count 1
         // positive: 2 bins, zig-zag(0); count 1; count 2 after a gap of 33 empty bins
         expected.write(new byte[] {2, 0, 0, (1 << 1) | 1, 32});
@@ -239,19 +240,31 @@ class MetricAccumulatorSerializerTest extends SerializerTestBase<MetricAccumulat
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("version 2");
         // count 1, but a positive bin of count 2
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        assertThatThrownBy(
-                        () -> {
-                            out.writeByte(1);
-                            out.writeByte(1);
-                            out.writeDouble(1);
-                            out.writeDouble(1);
-                            out.writeDouble(1);
-                            out.write(new byte[] {0, 1, 0, 2});
-                            deserialize(out.getCopyOfBuffer());
-                        })
+        assertThatThrownBy(() -> deserialize(withBins(4, 0, 1, 0, 2)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("Corrupt");
+                .hasMessageContaining("more than count");
+        // the stores end before the announced length
+        assertThatThrownBy(() -> deserialize(withBins(5, 0, 1, 0, 0, 0)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("length mismatch");
+        // a variable-length integer cut short
+        assertThatThrownBy(() -> deserialize(withBins(2, 0, 0x81)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed");
+    }
+
+    /** A record of count 1, sum/min/max 1, and the given bytes from the stores' length on. */
+    static byte[] withBins(int... bytes) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeByte(1);
+        out.writeByte(1);
+        out.writeDouble(1);
+        out.writeDouble(1);
+        out.writeDouble(1);
+        for (int b : bytes) {
+            out.writeByte(b);
+        }
+        return out.getCopyOfBuffer();
     }
 
     /** Not a benchmark: the state size per key and window, which the 1M-key target depends on. */
@@ -281,7 +294,7 @@ class MetricAccumulatorSerializerTest extends SerializerTestBase<MetricAccumulat
                 serialize(new MetricAccumulator()).length,
                 serialize(of(12.5)).length,
                 serialize(of(MetricAccumulatorTest.lognormal(new Random(1), 100_000))).length);
-        // One header (~27 bytes) plus about a byte per non-empty bin.
-        assertThat(size).isLessThan(27 + 2 * bins).isLessThan(600);
+        // One header (about 29 bytes) plus about a byte per non-empty bin.
+        assertThat(size).isLessThan(29 + 2 * bins).isLessThan(600);
     }
 }
