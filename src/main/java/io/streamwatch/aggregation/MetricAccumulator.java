@@ -1,0 +1,212 @@
+package io.streamwatch.aggregation;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import com.datadoghq.sketch.ddsketch.store.Store;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/**
+ * The running figures of one metric key in one window: exact count, sum, min and max, and a
+ * DDSketch for quantiles with at most 1% relative error (SPEC section 3). It exists because the
+ * window keeps one of these per key in Flink state (up to 1M keys), so it must be small, mergeable
+ * (sliding and session windows, pre-aggregation) and serialized by {@link
+ * MetricAccumulatorSerializer}, never by Kryo; the {@link TypeInfo} annotation is what tells Flink.
+ *
+ * <p>Sketch configuration, and why:
+ *
+ * <ul>
+ *   <li><b>Logarithmic mapping, relative accuracy 0.01.</b> Of the DDSketch mappings it needs the
+ *       fewest bins for a given accuracy (the interpolated ones trade a few percent more bins for a
+ *       cheaper index computation); bins are what state size is made of. Every returned quantile is
+ *       within 1% of the exact lower quantile (see {@link #quantile}). The mapping is immutable and
+ *       shared by all accumulators, so a key pays only for its bins.
+ *   <li><b>Collapsing-lowest dense stores, at most {@value #MAX_BINS_PER_SIGN} bins per sign.</b> A
+ *       dense store costs one counter per bin between the lowest and highest occupied bin, which is
+ *       what a unimodal latency or gauge distribution fills anyway, and it bounds a key's memory (2
+ *       x 16 KiB at worst) whatever the input. With bins of ratio (1.01/0.99), 2048 bins cover a
+ *       dynamic range of about 6e17 per sign, so the cap is only reached by a key whose values of
+ *       one sign span more than 17 decades. When it is reached, the bins of smallest magnitude
+ *       (closest to zero) are merged: p50..p99 of positive metrics, which live in the upper part of
+ *       the range, keep their guarantee, and what loses relative accuracy are values so close to
+ *       zero that their absolute error is negligible. (The library's sparse store would avoid
+ *       paying for empty bins but costs a tree node per bin; the unbounded dense store has no
+ *       memory bound.)
+ * </ul>
+ *
+ * <p>Not thread-safe, like all Flink state values.
+ */
+@TypeInfo(MetricAccumulatorTypeInfoFactory.class)
+public final class MetricAccumulator {
+
+    /** The sketch's relative accuracy guarantee: 1%. */
+    public static final double RELATIVE_ACCURACY = 0.01;
+
+    /** The memory bound of each of the two stores (negative and positive values). */
+    public static final int MAX_BINS_PER_SIGN = 2048;
+
+    /**
+     * Shared: immutable, and every accumulator must use it to be mergeable. Stored bins are indexes
+     * of this mapping, so changing it (or the accuracy) needs a new serializer format version.
+     */
+    static final IndexMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
+
+    /**
+     * Finite values beyond this (about 1.7e308) cannot be indexed; they are clamped for the sketch
+     * only, so that an absurd sample cannot fail the job. Count, sum, min and max stay exact.
+     */
+    private static final double MAX_TRACKABLE = MAPPING.maxIndexableValue();
+
+    private long count;
+    private double sum;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private final DDSketch sketch;
+
+    /** An empty accumulator. */
+    public MetricAccumulator() {
+        this(newSketch());
+    }
+
+    private MetricAccumulator(DDSketch sketch) {
+        this.sketch = sketch;
+    }
+
+    static DDSketch newSketch() {
+        return new DDSketch(MAPPING, MetricAccumulator::newStore);
+    }
+
+    private static Store newStore() {
+        return new CollapsingLowestDenseStore(MAX_BINS_PER_SIGN);
+    }
+
+    /** Adds one sample; values are finite (the parser rejects NaN and infinities). */
+    public void add(double value) {
+        count++;
+        sum += value;
+        if (value < min) {
+            min = value;
+        }
+        if (value > max) {
+            max = value;
+        }
+        sketch.accept(Math.max(-MAX_TRACKABLE, Math.min(MAX_TRACKABLE, value)));
+    }
+
+    /** Adds the samples of {@code other} (left unchanged) to this one, and returns this one. */
+    public MetricAccumulator merge(MetricAccumulator other) {
+        if (other.count == 0) {
+            return this;
+        }
+        count += other.count;
+        sum += other.sum;
+        min = Math.min(min, other.min);
+        max = Math.max(max, other.max);
+        sketch.mergeWith(other.sketch);
+        return this;
+    }
+
+    /**
+     * The lower quantile {@code q} in [0, 1]: an estimate of the sample at 0-based rank {@code
+     * floor(q * (count - 1))} of the sorted samples, within 1% of it relatively. {@code q = 0} and
+     * {@code q = 1} are the exact min and max. Other estimates are clamped to [min, max], which can
+     * only bring them closer (a bin's representative value may lie outside the samples). NaN when
+     * empty.
+     */
+    public double quantile(double q) {
+        if (!(q >= 0 && q <= 1)) {
+            throw new IllegalArgumentException("quantile must be in [0, 1]: " + q);
+        }
+        if (count == 0) {
+            return Double.NaN;
+        }
+        if (q == 0) {
+            return min;
+        }
+        if (q == 1) {
+            return max;
+        }
+        return Math.max(min, Math.min(max, sketch.getValueAtQuantile(q)));
+    }
+
+    /** A deep copy: the state backend relies on copies being independent. */
+    public MetricAccumulator copy() {
+        MetricAccumulator copy = new MetricAccumulator(sketch.copy());
+        copy.count = count;
+        copy.sum = sum;
+        copy.min = min;
+        copy.max = max;
+        return copy;
+    }
+
+    public long getCount() {
+        return count;
+    }
+
+    public double getSum() {
+        return sum;
+    }
+
+    /** The smallest sample; NaN when empty. */
+    public double getMin() {
+        return count == 0 ? Double.NaN : min;
+    }
+
+    /** The largest sample; NaN when empty. */
+    public double getMax() {
+        return count == 0 ? Double.NaN : max;
+    }
+
+    /** NaN when empty. */
+    public double getMean() {
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    public boolean isEmpty() {
+        return count == 0;
+    }
+
+    // Package-private access for the serializer, which writes the bins itself.
+
+    DDSketch sketch() {
+        return sketch;
+    }
+
+    /** Restores the exact figures; the caller fills {@link #sketch()} with the same samples. */
+    void setFigures(long count, double sum, double min, double max) {
+        this.count = count;
+        this.sum = sum;
+        this.min = min;
+        this.max = max;
+    }
+
+    /** Empties this accumulator, keeping the sketch's arrays for reuse. */
+    void clear() {
+        count = 0;
+        sum = 0;
+        min = Double.POSITIVE_INFINITY;
+        max = Double.NEGATIVE_INFINITY;
+        sketch.clear();
+    }
+
+    @Override
+    public String toString() {
+        if (count == 0) {
+            return "MetricAccumulator{empty}";
+        }
+        return "MetricAccumulator{count="
+                + count
+                + ", sum="
+                + sum
+                + ", min="
+                + min
+                + ", max="
+                + max
+                + ", p50="
+                + quantile(0.5)
+                + ", p99="
+                + quantile(0.99)
+                + "}";
+    }
+}
