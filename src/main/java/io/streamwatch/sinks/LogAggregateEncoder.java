@@ -1,9 +1,9 @@
 package io.streamwatch.sinks;
 
 import io.streamwatch.records.KafkaMessage;
+import io.streamwatch.records.Level;
 import io.streamwatch.records.LogAggregate;
 import io.streamwatch.records.PatternCount;
-import java.util.Map;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /** Writes a log aggregate in the SPEC's "Log aggregate" shape, keyed by group and window. */
@@ -22,8 +22,12 @@ public class LogAggregateEncoder implements MapFunction<LogAggregate, KafkaMessa
                             JsonOutput.time(g, "window_end", a.windowEnd);
                             g.writeNumberField("total", a.total);
                             g.writeObjectFieldStart("levels");
-                            for (Map.Entry<String, Long> e : a.levels.entrySet()) {
-                                g.writeNumberField(e.getKey(), e.getValue());
+                            // In severity order, whatever map the record arrived in.
+                            for (Level l : Level.values()) {
+                                Long n = a.levels.get(l.name());
+                                if (n != null) {
+                                    g.writeNumberField(l.name(), n);
+                                }
                             }
                             g.writeEndObject();
                             g.writeNumberField("error_ratio", a.errorRatio);

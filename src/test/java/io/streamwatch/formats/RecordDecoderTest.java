@@ -22,10 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RecordDecoderTest {
     private static final long T = Instant.parse("2026-11-25T10:15:30.123Z").toEpochMilli();
 
-    private final RecordDecoder logs = new RecordDecoder(TestPipelines.logs("streamwatch"), TestPipelines.LIMITS);
+    private final RecordDecoder logs =
+            new RecordDecoder(TestPipelines.logs("streamwatch"), TestPipelines.LIMITS);
     private final RecordDecoder metrics =
             new RecordDecoder(TestPipelines.metrics("streamwatch"), TestPipelines.LIMITS);
-    private final RecordDecoder ecs = new RecordDecoder(TestPipelines.logs("ecs"), TestPipelines.LIMITS);
+    private final RecordDecoder ecs =
+            new RecordDecoder(TestPipelines.logs("ecs"), TestPipelines.LIMITS);
 
     private static RecordOrigin origin() {
         return new RecordOrigin().set("logs", 1, 42, T + 1000);
@@ -75,22 +77,29 @@ class RecordDecoderTest {
         assertThat(m.name).isEqualTo("http.server.duration");
         assertThat(m.value).isEqualTo(123.4);
         assertThat(m.timestamp).isEqualTo(T);
-        assertThat(GroupKey.split(m.key)).containsExactly("http.server.duration", "checkout", "web-1");
+        assertThat(GroupKey.split(m.key))
+                .containsExactly("http.server.duration", "checkout", "web-1");
     }
 
     @Test
     void levelsAreCaseInsensitiveWithAliasesAndSeverityNumbers() {
         String tmpl = "{\"timestamp\":" + T + ",\"service\":\"s\",\"level\":%s,\"message\":\"m\"}";
-        assertThat(Level.of(onlyLog(logs, String.format(tmpl, "\"warning\"")).level)).isEqualTo(Level.WARN);
-        assertThat(Level.of(onlyLog(logs, String.format(tmpl, "\"CRITICAL\"")).level)).isEqualTo(Level.FATAL);
-        assertThat(Level.of(onlyLog(logs, String.format(tmpl, "\"err\"")).level)).isEqualTo(Level.ERROR);
+        assertThat(Level.of(onlyLog(logs, String.format(tmpl, "\"warning\"")).level))
+                .isEqualTo(Level.WARN);
+        assertThat(Level.of(onlyLog(logs, String.format(tmpl, "\"CRITICAL\"")).level))
+                .isEqualTo(Level.FATAL);
+        assertThat(Level.of(onlyLog(logs, String.format(tmpl, "\"err\"")).level))
+                .isEqualTo(Level.ERROR);
         assertThat(Level.of(onlyLog(logs, String.format(tmpl, "17")).level)).isEqualTo(Level.ERROR);
         assertThat(Level.of(onlyLog(logs, String.format(tmpl, "9")).level)).isEqualTo(Level.INFO);
     }
 
     @Test
     void timestampsWithOffsetsAndMissingOptionalFields() {
-        LogEvent e = onlyLog(logs, "{\"timestamp\":\"2026-11-25T11:15:30.123+01:00\",\"message\":\"x\"}");
+        LogEvent e =
+                onlyLog(
+                        logs,
+                        "{\"timestamp\":\"2026-11-25T11:15:30.123+01:00\",\"message\":\"x\"}");
         assertThat(e.timestamp).isEqualTo(T);
         assertThat(e.key).isEqualTo(GroupKey.MISSING);
         assertThat(Level.of(e.level)).isEqualTo(Level.INFO);
@@ -143,17 +152,22 @@ class RecordDecoderTest {
                 Arguments.of("{\"timestamp\":{\"a\":1}" + ok, "wrong_type"),
                 Arguments.of("{\"timestamp\":\"yesterday\"" + ok, "wrong_type"),
                 Arguments.of("{\"timestamp\":\"2026-11-25T10:15:30\"" + ok, "wrong_type"),
-                Arguments.of("{\"timestamp\":" + T + ",\"service\":{\"a\":1},\"message\":\"m\"}", "wrong_type"),
+                Arguments.of(
+                        "{\"timestamp\":" + T + ",\"service\":{\"a\":1},\"message\":\"m\"}",
+                        "wrong_type"),
                 Arguments.of("{\"timestamp\":" + T + ",\"message\":[\"a\"]}", "wrong_type"),
                 Arguments.of("{\"timestamp\":NaN" + ok, "non_finite_number"),
                 Arguments.of("{\"timestamp\":0" + ok, "timestamp_out_of_range"),
-                Arguments.of("{\"timestamp\":\"2099-01-01T00:00:00Z\"" + ok, "timestamp_out_of_range"),
+                Arguments.of(
+                        "{\"timestamp\":\"2099-01-01T00:00:00Z\"" + ok, "timestamp_out_of_range"),
                 Arguments.of("{\"timestamp\":1764065730" + ok, "timestamp_out_of_range"),
                 Arguments.of("{\"timestamp\":99999999999999999999" + ok, "timestamp_out_of_range"),
                 Arguments.of("", "empty"),
                 Arguments.of("   \n ", "empty"),
                 Arguments.of("{\"timestamp\":" + T + ",\"timestamp\":" + T + ok, "duplicate_key"),
-                Arguments.of("{\"a\":" + "[".repeat(100) + "]".repeat(100) + ",\"timestamp\":" + T + ok, "too_deep"),
+                Arguments.of(
+                        "{\"a\":" + "[".repeat(100) + "]".repeat(100) + ",\"timestamp\":" + T + ok,
+                        "too_deep"),
                 Arguments.of("{\"timestamp\":" + T + ",\"level\":\"LOUD\"" + ok, "unknown_level"),
                 Arguments.of("{\"timestamp\":" + T + ",\"level\":99" + ok, "unknown_level"));
     }
@@ -200,7 +214,11 @@ class RecordDecoderTest {
     void numericStringsAreAcceptedAsMetricValues() {
         assertThat(
                         metrics.decode(
-                                utf8("{\"timestamp\":" + T + ",\"name\":\"n\",\"value\":\" 12.5 \"}"), origin()))
+                                utf8(
+                                        "{\"timestamp\":"
+                                                + T
+                                                + ",\"name\":\"n\",\"value\":\" 12.5 \"}"),
+                                origin()))
                 .isNull();
         assertThat(metrics.lastDecoded().get(0).metric.value).isEqualTo(12.5);
     }
@@ -226,7 +244,8 @@ class RecordDecoderTest {
     @Test
     void overlongAndSurrogateEncodingsAreInvalidUtf8() {
         assertThat(Utf8.firstInvalid(new byte[] {(byte) 0xc0, (byte) 0xaf})).isZero();
-        assertThat(Utf8.firstInvalid(new byte[] {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80})).isEqualTo(1);
+        assertThat(Utf8.firstInvalid(new byte[] {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80}))
+                .isEqualTo(1);
         assertThat(Utf8.firstInvalid(utf8("żółw 🐢 ok"))).isEqualTo(-1);
     }
 

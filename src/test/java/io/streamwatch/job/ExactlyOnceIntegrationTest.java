@@ -56,11 +56,13 @@ class ExactlyOnceIntegrationTest {
         SharedKafka.createTopics(2, in);
         SharedKafka.createTopics(1, out, dead, late);
         PipelineConfig logs =
-                TestPipelines.withTopics(TestPipelines.logs("streamwatch"), in, out, Duration.ofSeconds(1));
+                TestPipelines.withTopics(
+                        TestPipelines.logs("streamwatch"), in, out, Duration.ofSeconds(1));
         StreamwatchConfig config =
                 TestPipelines.job(SharedKafka.bootstrapServers(), in, List.of(logs), dead, late);
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(StreamwatchJob.flinkConfiguration(config));
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        StreamwatchJob.flinkConfiguration(config));
         new StreamwatchJob(
                         config,
                         p -> KafkaSources.forPipeline(config, p),
@@ -68,7 +70,11 @@ class ExactlyOnceIntegrationTest {
                 .build(env);
         JobClient job = env.executeAsync("exactly-once-it");
 
-        long t0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(20, ChronoUnit.MINUTES).toEpochMilli();
+        long t0 =
+                Instant.now()
+                        .truncatedTo(ChronoUnit.MINUTES)
+                        .minus(20, ChronoUnit.MINUTES)
+                        .toEpochMilli();
         long step = MIN / PER_WINDOW;
         int total = PER_WINDOW * WINDOWS;
         try (KafkaProducer<byte[], byte[]> producer = SharedKafka.producer()) {
@@ -84,12 +90,18 @@ class ExactlyOnceIntegrationTest {
                         String.format(
                                 "{\"timestamp\":%d,\"service\":\"svc\",\"level\":\"%s\",\"message\":\"n %d\"}",
                                 t0 + i * step, i % 10 == 0 ? "ERROR" : "INFO", i);
-                producer.send(new ProducerRecord<>(in, i % 2, null, json.getBytes(StandardCharsets.UTF_8)));
+                producer.send(
+                        new ProducerRecord<>(
+                                in, i % 2, null, json.getBytes(StandardCharsets.UTF_8)));
             }
             // Close the last window on both partitions.
             for (int p = 0; p < 2; p++) {
-                String tick = String.format("{\"timestamp\":%d,\"service\":\"svc\",\"message\":\"tick\"}", t0 + (WINDOWS + 1) * MIN);
-                producer.send(new ProducerRecord<>(in, p, null, tick.getBytes(StandardCharsets.UTF_8)));
+                String tick =
+                        String.format(
+                                "{\"timestamp\":%d,\"service\":\"svc\",\"message\":\"tick\"}",
+                                t0 + (WINDOWS + 1) * MIN);
+                producer.send(
+                        new ProducerRecord<>(in, p, null, tick.getBytes(StandardCharsets.UTF_8)));
             }
         }
 
@@ -109,6 +121,13 @@ class ExactlyOnceIntegrationTest {
         assertThat(totals).hasSize(WINDOWS);
         assertThat(totals.values()).containsOnly((long) PER_WINDOW);
         assertThat(all)
-                .allSatisfy(r -> assertThat(Json.parse(r.value()).get("levels").get("ERROR").asLong()).isEqualTo(PER_WINDOW / 10));
+                .allSatisfy(
+                        r ->
+                                assertThat(
+                                                Json.parse(r.value())
+                                                        .get("levels")
+                                                        .get("ERROR")
+                                                        .asLong())
+                                        .isEqualTo(PER_WINDOW / 10));
     }
 }

@@ -81,12 +81,15 @@ class LogWindowsTest {
 
         List<LogAggregate> out = output();
         assertThat(out).hasSize(2);
-        LogAggregate checkout = out.stream().filter(a -> a.key.equals("checkout")).findFirst().get();
+        LogAggregate checkout =
+                out.stream().filter(a -> a.key.equals("checkout")).findFirst().get();
         assertThat(checkout.group).isEqualTo(Map.of("service", "checkout"));
         assertThat(checkout.windowStart).isEqualTo(T0);
         assertThat(checkout.windowEnd).isEqualTo(T0 + MIN);
         assertThat(checkout.total).isEqualTo(4);
-        assertThat(checkout.levels).containsExactly(Map.entry("INFO", 1L), Map.entry("ERROR", 2L), Map.entry("FATAL", 1L));
+        assertThat(checkout.levels)
+                .containsOnly(
+                        Map.entry("INFO", 1L), Map.entry("ERROR", 2L), Map.entry("FATAL", 1L));
         assertThat(checkout.errorRatio).isEqualTo(0.75);
         assertThat(checkout.topPatterns).hasSize(2);
         assertThat(checkout.topPatterns.get(0).pattern)
@@ -123,7 +126,10 @@ class LogWindowsTest {
         open(
                 TestPipelines.withWindow(
                         TestPipelines.logs("streamwatch"),
-                        new WindowConfig(WindowConfig.Type.TUMBLING, Duration.ofMinutes(1), Duration.ofMinutes(1)),
+                        new WindowConfig(
+                                WindowConfig.Type.TUMBLING,
+                                Duration.ofMinutes(1),
+                                Duration.ofMinutes(1)),
                         Duration.ofSeconds(30)));
         log("a", T0 + 1_000, Level.INFO, "x");
         harness.processWatermark(T0 + MIN - 1);
@@ -144,7 +150,10 @@ class LogWindowsTest {
         open(
                 TestPipelines.withWindow(
                         TestPipelines.logs("streamwatch"),
-                        new WindowConfig(WindowConfig.Type.SLIDING, Duration.ofMinutes(2), Duration.ofMinutes(1)),
+                        new WindowConfig(
+                                WindowConfig.Type.SLIDING,
+                                Duration.ofMinutes(2),
+                                Duration.ofMinutes(1)),
                         Duration.ZERO));
         log("a", T0 + MIN + 5_000, Level.INFO, "x");
         harness.processWatermark(T0 + 3 * MIN);

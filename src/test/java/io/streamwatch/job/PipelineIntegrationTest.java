@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The whole job on a Flink MiniCluster against a real Kafka broker: a known data set (in order,
- * out of order within bounds, late, every kind of bad input, two partitions with one going idle)
- * goes in; every output topic is read back with read_committed and compared with the test's own
- * model of the input.
+ * The whole job on a Flink MiniCluster against a real Kafka broker: a known data set (in order, out
+ * of order within bounds, late, every kind of bad input, two partitions with one going idle) goes
+ * in; every output topic is read back with read_committed and compared with the test's own model of
+ * the input.
  */
 class PipelineIntegrationTest {
     @RegisterExtension
@@ -51,9 +51,14 @@ class PipelineIntegrationTest {
     record LogIn(int partition, long ts, String service, String level, String message) {}
 
     /** A metric point as the test produces it. */
-    record MetricIn(int partition, long ts, String name, String service, String host, double value) {}
+    record MetricIn(
+            int partition, long ts, String name, String service, String host, double value) {}
 
-    private final long t0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(15, ChronoUnit.MINUTES).toEpochMilli();
+    private final long t0 =
+            Instant.now()
+                    .truncatedTo(ChronoUnit.MINUTES)
+                    .minus(15, ChronoUnit.MINUTES)
+                    .toEpochMilli();
     private final String logsTopic = SharedKafka.uniqueTopic("logs");
     private final String metricsTopic = SharedKafka.uniqueTopic("metrics");
     private final String logOut = SharedKafka.uniqueTopic("log-aggregates");
@@ -63,6 +68,7 @@ class PipelineIntegrationTest {
 
     private final List<LogIn> onTimeLogs = new ArrayList<>();
     private final List<MetricIn> onTimeMetrics = new ArrayList<>();
+
     /** "topic/partition/offset" to the reason the job must give. */
     private final Map<String, String> expectedDeadLetters = new TreeMap<>();
 
@@ -74,15 +80,24 @@ class PipelineIntegrationTest {
         SharedKafka.createTopics(1, logOut, metricOut, deadTopic, lateTopic);
         String bootstrap = SharedKafka.bootstrapServers();
         PipelineConfig logs =
-                TestPipelines.withTopics(TestPipelines.logs("streamwatch"), logsTopic, logOut, Duration.ofSeconds(1));
+                TestPipelines.withTopics(
+                        TestPipelines.logs("streamwatch"),
+                        logsTopic,
+                        logOut,
+                        Duration.ofSeconds(1));
         PipelineConfig metrics =
                 TestPipelines.withTopics(
-                        TestPipelines.metrics("streamwatch"), metricsTopic, metricOut, Duration.ofSeconds(1));
+                        TestPipelines.metrics("streamwatch"),
+                        metricsTopic,
+                        metricOut,
+                        Duration.ofSeconds(1));
         StreamwatchConfig config =
-                TestPipelines.job(bootstrap, logsTopic, List.of(logs, metrics), deadTopic, lateTopic);
+                TestPipelines.job(
+                        bootstrap, logsTopic, List.of(logs, metrics), deadTopic, lateTopic);
 
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(StreamwatchJob.flinkConfiguration(config));
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        StreamwatchJob.flinkConfiguration(config));
         new StreamwatchJob(
                         config,
                         p -> KafkaSources.forPipeline(config, p),
@@ -107,7 +122,8 @@ class PipelineIntegrationTest {
         List<ConsumerRecord<byte[], byte[]>> metricRecords =
                 SharedKafka.readUntil(metricOut, WAIT, seen -> seen.size() >= 3);
         List<ConsumerRecord<byte[], byte[]>> dead =
-                SharedKafka.readUntil(deadTopic, WAIT, seen -> seen.size() >= expectedDeadLetters.size());
+                SharedKafka.readUntil(
+                        deadTopic, WAIT, seen -> seen.size() >= expectedDeadLetters.size());
         List<ConsumerRecord<byte[], byte[]>> late =
                 SharedKafka.readUntil(lateTopic, WAIT, seen -> seen.size() >= 1);
         job.cancel().get();
@@ -124,30 +140,42 @@ class PipelineIntegrationTest {
             JsonNode a = Json.parse(r.value());
             assertThat(a.get("type").asText()).isEqualTo("log_aggregate");
             assertThat(a.get("pipeline").asText()).isEqualTo("app-logs");
-            assertThat(Json.parse(r.key()).get("window_start").asText()).isEqualTo(a.get("window_start").asText());
+            assertThat(Json.parse(r.key()).get("window_start").asText())
+                    .isEqualTo(a.get("window_start").asText());
             assertThat(a.get("window_end").asText())
-                    .isEqualTo(iso(Instant.parse(a.get("window_start").asText()).toEpochMilli() + MIN));
+                    .isEqualTo(
+                            iso(
+                                    Instant.parse(a.get("window_start").asText()).toEpochMilli()
+                                            + MIN));
             Map<String, Object> v = new HashMap<>();
             v.put("total", a.get("total").asLong());
             Map<String, Long> levels = new TreeMap<>();
-            a.get("levels").fields().forEachRemaining(e -> levels.put(e.getKey(), e.getValue().asLong()));
+            a.get("levels")
+                    .fields()
+                    .forEachRemaining(e -> levels.put(e.getKey(), e.getValue().asLong()));
             v.put("levels", levels);
             v.put("error_ratio", a.get("error_ratio").asDouble());
-            actualLogs.put(a.get("group").get("service").asText() + "@" + a.get("window_start").asText(), v);
+            actualLogs.put(
+                    a.get("group").get("service").asText() + "@" + a.get("window_start").asText(),
+                    v);
         }
         assertThat(actualLogs).isEqualTo(expectedLogs);
 
         JsonNode checkoutW0 =
                 logRecords.stream()
                         .map(r -> Json.parse(r.value()))
-                        .filter(a -> a.get("group").get("service").asText().equals("checkout")
-                                && a.get("window_start").asText().equals(iso(t0)))
+                        .filter(
+                                a ->
+                                        a.get("group").get("service").asText().equals("checkout")
+                                                && a.get("window_start").asText().equals(iso(t0)))
                         .findFirst()
                         .orElseThrow();
         JsonNode top = checkoutW0.get("top_patterns").get(0);
-        assertThat(top.get("pattern").asText()).isEqualTo("Timeout calling payment-gateway after <NUM> ms");
+        assertThat(top.get("pattern").asText())
+                .isEqualTo("Timeout calling payment-gateway after <NUM> ms");
         assertThat(top.get("count").asLong()).isEqualTo(2);
-        assertThat(top.get("example").asText()).startsWith("Timeout calling payment-gateway after ");
+        assertThat(top.get("example").asText())
+                .startsWith("Timeout calling payment-gateway after ");
         assertThat(top.get("pattern_id").asText()).matches("[0-9a-f]{8}");
 
         checkMetrics(metricRecords);
@@ -159,7 +187,11 @@ class PipelineIntegrationTest {
             assertThat(d.get("detail").asText()).isNotBlank();
             assertThat(d.get("rejected_at").asText()).endsWith("Z");
             actualDead.put(
-                    d.get("source_topic").asText() + "/" + d.get("partition").asInt() + "/" + d.get("offset").asLong(),
+                    d.get("source_topic").asText()
+                            + "/"
+                            + d.get("partition").asInt()
+                            + "/"
+                            + d.get("offset").asLong(),
                     d.get("reason").asText());
         }
         assertThat(actualDead).isEqualTo(expectedDeadLetters);
@@ -192,16 +224,32 @@ class PipelineIntegrationTest {
         log(0, MIN + 10_000, "checkout", "ERROR", "Timeout calling payment-gateway after 100 ms");
         log(0, 2 * MIN + 10_000, "clock", "INFO", "tick");
 
-        double[] latencies = {12, 15, 11, 18, 250, 13, 14, 16, 900, 17, 12, 13, 19, 21, 14, 15, 16, 3000, 12, 11};
+        double[] latencies = {
+            12, 15, 11, 18, 250, 13, 14, 16, 900, 17, 12, 13, 19, 21, 14, 15, 16, 3000, 12, 11
+        };
         for (int i = 0; i < latencies.length; i++) {
-            metric(i % 2, 1_000 + i * 1_000, "http.server.duration", "checkout", "web-1", latencies[i]);
+            metric(
+                    i % 2,
+                    1_000 + i * 1_000,
+                    "http.server.duration",
+                    "checkout",
+                    "web-1",
+                    latencies[i]);
         }
         metric(1, 2_000, "cpu.usage", "checkout", "web-2", 0.5);
         metric(1, 4_000, "cpu.usage", "checkout", "web-2", -0.25);
         metric(1, 3_000, "cpu.usage", "checkout", "web-2", 0.75);
-        bad(metricsTopic, 0, "{\"timestamp\":" + (t0 + 5_000) + ",\"name\":\"x\",\"value\":NaN}", "non_finite_number");
+        bad(
+                metricsTopic,
+                0,
+                "{\"timestamp\":" + (t0 + 5_000) + ",\"name\":\"x\",\"value\":NaN}",
+                "non_finite_number");
         bad(metricsTopic, 0, "{\"timestamp\":" + (t0 + 5_000) + ",\"value\":1}", "missing_field");
-        bad(metricsTopic, 1, "{\"timestamp\":0,\"name\":\"x\",\"value\":1}", "timestamp_out_of_range");
+        bad(
+                metricsTopic,
+                1,
+                "{\"timestamp\":0,\"name\":\"x\",\"value\":1}",
+                "timestamp_out_of_range");
         metric(0, 2 * MIN + 10_000, "tick", "clock", "c", 1);
     }
 
@@ -216,7 +264,15 @@ class PipelineIntegrationTest {
     private Map<String, Map<String, Object>> logModel(long watermark) {
         Map<String, List<LogIn>> byWindow =
                 onTimeLogs.stream()
-                        .collect(Collectors.groupingBy(e -> e.service() + "@" + iso(e.ts() - Math.floorMod(e.ts(), MIN))));
+                        .collect(
+                                Collectors.groupingBy(
+                                        e ->
+                                                e.service()
+                                                        + "@"
+                                                        + iso(
+                                                                e.ts()
+                                                                        - Math.floorMod(
+                                                                                e.ts(), MIN))));
         Map<String, Map<String, Object>> model = new TreeMap<>();
         byWindow.forEach(
                 (k, events) -> {
@@ -228,7 +284,8 @@ class PipelineIntegrationTest {
                     for (LogIn e : events) {
                         levels.merge(canonicalLevel(e.level()), 1L, Long::sum);
                     }
-                    long errors = levels.getOrDefault("ERROR", 0L) + levels.getOrDefault("FATAL", 0L);
+                    long errors =
+                            levels.getOrDefault("ERROR", 0L) + levels.getOrDefault("FATAL", 0L);
                     Map<String, Object> v = new HashMap<>();
                     v.put("total", (long) events.size());
                     v.put("levels", levels);
@@ -253,16 +310,22 @@ class PipelineIntegrationTest {
         for (String name : List.of("http.server.duration", "cpu.usage")) {
             JsonNode a = byName.get(name);
             List<Double> values =
-                    onTimeMetrics.stream().filter(m -> m.name().equals(name)).map(MetricIn::value).sorted().toList();
+                    onTimeMetrics.stream()
+                            .filter(m -> m.name().equals(name))
+                            .map(MetricIn::value)
+                            .sorted()
+                            .toList();
             assertThat(a.get("type").asText()).isEqualTo("metric_aggregate");
             assertThat(a.get("window_start").asText()).isEqualTo(iso(t0));
             assertThat(a.get("group").get("service").asText()).isEqualTo("checkout");
             assertThat(a.get("count").asLong()).isEqualTo(values.size());
             double sum = values.stream().mapToDouble(Double::doubleValue).sum();
-            assertThat(a.get("sum").asDouble()).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(a.get("sum").asDouble())
+                    .isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(a.get("min").asDouble()).isEqualTo(values.get(0));
             assertThat(a.get("max").asDouble()).isEqualTo(values.get(values.size() - 1));
-            assertThat(a.get("mean").asDouble()).isCloseTo(sum / values.size(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(a.get("mean").asDouble())
+                    .isCloseTo(sum / values.size(), org.assertj.core.data.Offset.offset(1e-9));
             for (String q : List.of("p50", "p90", "p95", "p99")) {
                 double rank = Integer.parseInt(q.substring(1)) / 100.0 * (values.size() - 1);
                 double lo = values.get((int) Math.floor(rank));
@@ -272,11 +335,14 @@ class PipelineIntegrationTest {
                         .isBetween(Math.min(lo * 0.99, lo * 1.01), Math.max(hi * 1.01, hi * 0.99));
             }
         }
-        assertThat(byName.get("http.server.duration").get("group").get("host").asText()).isEqualTo("web-1");
+        assertThat(byName.get("http.server.duration").get("group").get("host").asText())
+                .isEqualTo("web-1");
     }
 
-    private void log(int partition, long offsetMillis, String service, String level, String message) throws Exception {
-        SharedKafka.send(producer, logsTopic, partition, logJson(offsetMillis, service, level, message));
+    private void log(int partition, long offsetMillis, String service, String level, String message)
+            throws Exception {
+        SharedKafka.send(
+                producer, logsTopic, partition, logJson(offsetMillis, service, level, message));
         onTimeLogs.add(new LogIn(partition, t0 + offsetMillis, service, level, message));
     }
 
@@ -287,7 +353,13 @@ class PipelineIntegrationTest {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private void metric(int partition, long offsetMillis, String name, String service, String host, double value)
+    private void metric(
+            int partition,
+            long offsetMillis,
+            String name,
+            String service,
+            String host,
+            double value)
             throws Exception {
         String json =
                 String.format(
@@ -301,7 +373,8 @@ class PipelineIntegrationTest {
         badBytes(topic, partition, payload.getBytes(StandardCharsets.UTF_8), reason);
     }
 
-    private void badBytes(String topic, int partition, byte[] payload, String reason) throws Exception {
+    private void badBytes(String topic, int partition, byte[] payload, String reason)
+            throws Exception {
         long offset = SharedKafka.send(producer, topic, partition, payload);
         expectedDeadLetters.put(topic + "/" + partition + "/" + offset, reason);
     }

@@ -37,17 +37,20 @@ class WatermarksTest {
     @Test
     void watermarkTrailsTheNewestEventByTheOutOfOrdernessAndIgnoresDeadLetters() {
         WatermarkStrategy<Decoded> s = StreamwatchJob.watermarks(TestPipelines.logs("streamwatch"));
-        TimestampAssigner<Decoded> assigner = s.createTimestampAssigner(() -> new UnregisteredMetricsGroup());
+        TimestampAssigner<Decoded> assigner =
+                s.createTimestampAssigner(() -> new UnregisteredMetricsGroup());
         WatermarkGenerator<Decoded> gen =
                 s.createWatermarkGenerator(
-                        new org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier.Context() {
+                        new org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier
+                                .Context() {
                             @Override
                             public org.apache.flink.metrics.MetricGroup getMetricGroup() {
                                 return new UnregisteredMetricsGroup();
                             }
 
                             @Override
-                            public org.apache.flink.util.clock.RelativeClock getInputActivityClock() {
+                            public org.apache.flink.util.clock.RelativeClock
+                                    getInputActivityClock() {
                                 return org.apache.flink.util.clock.SystemClock.getInstance();
                             }
                         });
@@ -60,6 +63,6 @@ class WatermarksTest {
         gen.onEvent(dead, assigner.extractTimestamp(dead, 999_999_999), output);
         gen.onPeriodicEmit(output);
         // 5 s out-of-orderness: the watermark says "nothing older than this will come".
-        assertThat(watermarks).containsOnly(100_000 - 5_000 - 1);
+        assertThat(watermarks).containsOnly(100_000L - 5_000 - 1);
     }
 }

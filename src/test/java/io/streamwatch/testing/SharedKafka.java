@@ -22,8 +22,8 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * One real Kafka broker (KRaft, in this JVM) shared by every integration test, started on first
- * use and stopped when the JVM exits. Tests isolate themselves with unique topic names.
+ * One real Kafka broker (KRaft, in this JVM) shared by every integration test, started on first use
+ * and stopped when the JVM exits. Tests isolate themselves with unique topic names.
  */
 public final class SharedKafka {
     private static KafkaClusterTestKit cluster;
@@ -111,14 +111,21 @@ public final class SharedKafka {
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             Collection<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.partitionsFor(topic)
+                    .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
             c.assign(parts);
             c.seekToBeginning(parts);
             long end = System.nanoTime() + deadline.toNanos();
             while (!done.test(seen)) {
                 if (System.nanoTime() > end) {
                     throw new AssertionError(
-                            "gave up on " + topic + " after " + deadline + "; read " + seen.size() + " records");
+                            "gave up on "
+                                    + topic
+                                    + " after "
+                                    + deadline
+                                    + "; read "
+                                    + seen.size()
+                                    + " records");
                 }
                 c.poll(Duration.ofMillis(200)).forEach(seen::add);
             }
@@ -136,7 +143,8 @@ public final class SharedKafka {
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.partitionsFor(topic)
+                    .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -29,7 +29,8 @@ public final class TestPipelines {
                 format,
                 Map.of(),
                 List.of("service"),
-                new WindowConfig(WindowConfig.Type.TUMBLING, Duration.ofMinutes(1), Duration.ofMinutes(1)),
+                new WindowConfig(
+                        WindowConfig.Type.TUMBLING, Duration.ofMinutes(1), Duration.ofMinutes(1)),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(30),
                 Duration.ZERO,
@@ -45,7 +46,8 @@ public final class TestPipelines {
                 format,
                 Map.of(),
                 List.of("service", "host"),
-                new WindowConfig(WindowConfig.Type.TUMBLING, Duration.ofMinutes(1), Duration.ofMinutes(1)),
+                new WindowConfig(
+                        WindowConfig.Type.TUMBLING, Duration.ofMinutes(1), Duration.ofMinutes(1)),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(30),
                 Duration.ZERO,
@@ -106,7 +108,8 @@ public final class TestPipelines {
                         Duration.ofMinutes(10),
                         "test-" + id),
                 Delivery.EXACTLY_ONCE,
-                new CheckpointConfig(Duration.ofMillis(500), Duration.ofMinutes(1), "rocksdb", null),
+                new CheckpointConfig(
+                        Duration.ofMillis(500), Duration.ofMinutes(1), "rocksdb", null),
                 2,
                 LIMITS,
                 pipelines,
