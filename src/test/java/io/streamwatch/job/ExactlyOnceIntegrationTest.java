@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -107,6 +108,12 @@ class ExactlyOnceIntegrationTest {
 
         List<ConsumerRecord<byte[], byte[]>> records =
                 SharedKafka.readUntil(out, Duration.ofSeconds(120), seen -> seen.size() >= WINDOWS);
+        // The failure really happened: the job went through a restart.
+        assertThat(
+                        cluster.getExecutionGraph(job.getJobID())
+                                .get()
+                                .getStatusTimestamp(JobStatus.RESTARTING))
+                .isPositive();
         job.cancel().get();
         // Everything committed, to the end of the topic: a duplicate would show up here.
         List<ConsumerRecord<byte[], byte[]>> all = SharedKafka.readAll(out);
