@@ -38,6 +38,9 @@ final class PipelineReader {
     // Each record is added to size/slide sliding windows; beyond this it is a mistake, not a plan.
     private static final long MAX_WINDOWS_PER_RECORD = 100;
 
+    /** Formats this version can read; the others are part of the contract and still to come. */
+    private static final Set<String> IMPLEMENTED_FORMATS = Set.of("streamwatch", "ecs");
+
     private PipelineReader() {}
 
     /** Reads {@code pipelines[index]}; returns null when it is not a mapping (reported). */
@@ -84,6 +87,13 @@ final class PipelineReader {
                         "format", "streamwatch", List.of("streamwatch", "ecs", "otel", "telegraf"));
         if (format.equals("telegraf") && kind == PipelineKind.LOGS) {
             s.problem("format", "telegraf is a metrics format; use it with kind: metrics", "kind");
+        }
+        if (!IMPLEMENTED_FORMATS.contains(format)) {
+            s.problem(
+                    "format",
+                    Names.quote(format)
+                            + " is not supported by this version yet; use streamwatch or ecs,"
+                            + " or map your fields with `fields`");
         }
         Map<String, String> fields = s.stringMap("fields");
         List<String> groupBy = groupBy(s, kind);

@@ -41,6 +41,12 @@ class BrokenConfigTest {
                         "pipeline 'app-logs'",
                         "kind",
                         "\"log\" is not one of logs, metrics (did you mean \"logs\"?)"),
+                row(
+                        "format-not-yet-supported.yaml",
+                        Map.of(),
+                        "pipeline 'otel-logs'",
+                        "format",
+                        "\"otel\" is not supported by this version yet"),
                 row("missing-topic.yaml", Map.of(), "pipeline 'app-logs'", "topic", "is missing"),
                 row(
                         "duplicate-pipeline.yaml",
