@@ -5,6 +5,7 @@ import io.streamwatch.aggregation.LogWindowFunction;
 import io.streamwatch.aggregation.MetricAggregateFunction;
 import io.streamwatch.aggregation.MetricWindowFunction;
 import io.streamwatch.config.CheckpointConfig;
+import io.streamwatch.config.Durations;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.PipelineKind;
 import io.streamwatch.config.StreamwatchConfig;
@@ -230,8 +231,12 @@ public final class StreamwatchJob {
 
     private static String describe(WindowConfig w) {
         return w.type() == WindowConfig.Type.SLIDING
-                ? "(sliding " + w.size() + " every " + w.slide() + ")"
-                : "(tumbling " + w.size() + ")";
+                ? "(sliding "
+                        + Durations.format(w.size())
+                        + " every "
+                        + Durations.format(w.slide())
+                        + ")"
+                : "(tumbling " + Durations.format(w.size()) + ")";
     }
 
     /**
