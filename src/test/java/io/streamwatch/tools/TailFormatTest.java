@@ -1,0 +1,135 @@
+package io.streamwatch.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class TailFormatTest {
+    private final TailFormat format = new TailFormat(ZoneOffset.UTC);
+
+    @Test
+    void logAggregate() {
+        String json =
+                """
+                {"type":"log_aggregate","pipeline":"app-logs","group":{"service":"checkout"},
+                 "window_start":"2026-11-25T10:15:00.000Z","window_end":"2026-11-25T10:16:00.000Z",
+                 "total":1532,"levels":{"INFO":1400,"WARN":80,"ERROR":50,"FATAL":2},
+                 "error_ratio":0.0339,
+                 "top_patterns":[{"pattern_id":"a3f9c1d2",
+                   "pattern":"Timeout calling payment-gateway after <NUM> ms",
+                   "count":41,"example":"Timeout calling payment-gateway after 3000 ms"},
+                   {"pattern_id":"b","pattern":"x","count":2,"example":"x"}]}
+                """;
+        assertThat(line(json))
+                .isEqualTo(
+                        "10:15:00-10:16:00 app-logs checkout     total=1532 err=3.4%"
+                                + " top=\"Timeout calling payment-gateway after <NUM> ms\"x41"
+                                + " (+1 more)");
+    }
+
+    @Test
+    void logAggregateWithoutErrors() {
+        String json =
+                """
+                {"type":"log_aggregate","pipeline":"app-logs","group":{"service":"search"},
+                 "window_start":"2026-11-25T10:15:00.000Z","window_end":"2026-11-25T10:16:00.000Z",
+                 "total":7,"levels":{"INFO":7},"error_ratio":0.0,"top_patterns":[]}
+                """;
+        assertThat(line(json))
+                .isEqualTo("10:15:00-10:16:00 app-logs search       total=7 err=0.0%");
+    }
+
+    @Test
+    void metricAggregate() {
+        String json =
+                """
+                {"type":"metric_aggregate","pipeline":"app-metrics","name":"http.server.duration",
+                 "group":{"service":"checkout","host":"web-1"},
+                 "window_start":"2026-11-25T10:15:00.000Z","window_end":"2026-11-25T10:16:00.000Z",
+                 "count":600,"sum":74040.0,"min":3.1,"max":2210.0,"mean":123.4,
+                 "p50":98.2,"p90":240.1,"p95":410.7,"p99":1190.3}
+                """;
+        assertThat(line(json))
+                .isEqualTo(
+                        "10:15:00-10:16:00 app-metrics http.server.duration checkout/web-1"
+                                + " n=600 p50=98.2 p99=1190.3 max=2210");
+    }
+
+    @Test
+    void numbersStayShortAtEveryMagnitude() {
+        String json =
+                """
+                {"type":"metric_aggregate","pipeline":"m","name":"jvm.memory.used",
+                 "group":{"host":"h"},"window_start":"2026-11-25T10:15:00.000Z",
+                 "window_end":"2026-11-25T10:16:00.000Z","count":3,
+                 "p50":0.004567,"p99":523190272.0,"max":0}
+                """;
+        assertThat(line(json)).endsWith("n=3 p50=0.00457 p99=5.232e+08 max=0");
+    }
+
+    @Test
+    void firingAlert() {
+        String json =
+                """
+                {"fingerprint":"5d0f3c2a9b1e7d44","status":"firing",
+                 "labels":{"alertname":"HighErrorRatio","severity":"page","service":"checkout",
+                           "team":"payments"},
+                 "annotations":{"summary":"checkout error ratio 12.0% > 5%","description":"..."},
+                 "startsAt":"2026-11-25T10:16:00.000Z","endsAt":null,"value":0.12,
+                 "threshold":0.05,"window_start":"2026-11-25T10:15:00.000Z",
+                 "window_end":"2026-11-25T10:16:00.000Z","rule":"HighErrorRatio",
+                 "pipeline":"app-logs"}
+                """;
+        assertThat(line(json))
+                .isEqualTo(
+                        "FIRING   HighErrorRatio service=checkout team=payments [page]"
+                                + " value=0.12 threshold=0.05 window=10:15:00-10:16:00"
+                                + " \"checkout error ratio 12.0% > 5%\"");
+    }
+
+    @Test
+    void resolvedAlert() {
+        String json =
+                """
+                {"fingerprint":"5d0f3c2a9b1e7d44","status":"resolved",
+                 "labels":{"alertname":"HostSilent","severity":"ticket","host":"web-1"},
+                 "annotations":{},"startsAt":"x","endsAt":"y"}
+                """;
+        assertThat(line(json)).isEqualTo("RESOLVED HostSilent host=web-1 [ticket]");
+    }
+
+    @Test
+    void deadLetter() {
+        String json =
+                """
+                {"source_topic":"logs","partition":0,"offset":1234,"reason":"malformed_json",
+                 "detail":"Unexpected end-of-input at line 1, column 57","raw":"{",
+                 "raw_encoding":"utf-8","pipeline":"app-logs","rejected_at":"..."}
+                """;
+        assertThat(line(json))
+                .isEqualTo(
+                        "DEAD logs/0@1234 malformed_json: Unexpected end-of-input at line 1,"
+                                + " column 57");
+    }
+
+    @Test
+    void unknownShapesArePrintedRaw() {
+        assertThat(line("{\"a\": 1,\n \"b\": [true]}")).isEqualTo("{\"a\":1,\"b\":[true]}");
+        assertThat(line("[1,2]")).isEqualTo("[1,2]");
+        assertThat(line("not json\nat all")).isEqualTo("not json at all");
+        assertThat(format.line(null)).isEqualTo("<tombstone>");
+        assertThat(format.line(new byte[] {'a', (byte) 0xE9})).isEqualTo("<2 bytes, not UTF-8>");
+    }
+
+    @Test
+    void aKnownTypeWithBrokenFieldsStillPrints() {
+        assertThat(line("{\"type\":\"log_aggregate\"}"))
+                .isEqualTo("?-? ? -            total=0 err=0.0%");
+    }
+
+    private String line(String json) {
+        return format.line(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
