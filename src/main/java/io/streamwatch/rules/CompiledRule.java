@@ -1,0 +1,94 @@
+package io.streamwatch.rules;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import java.util.Map;
+
+/**
+ * A rule ready to evaluate: its CEL programs compiled and its templates parsed, once, when the rule
+ * is loaded. Not serializable; each parallel evaluator compiles its own from the {@link
+ * RuleDefinition}.
+ */
+public final class CompiledRule {
+    private final RuleDefinition definition;
+    private final AggregateSchema schema;
+    private final CelRuntime.Program condition;
+    private final CelRuntime.Program value;
+    private final String valueField;
+    private final Double threshold;
+    private final Template summary;
+    private final Template description;
+    private final String version;
+
+    CompiledRule(
+            RuleDefinition definition,
+            AggregateSchema schema,
+            CelRuntime.Program condition,
+            CelRuntime.Program value,
+            String valueField,
+            Double threshold,
+            Template summary,
+            Template description) {
+        this.definition = definition;
+        this.schema = schema;
+        this.condition = condition;
+        this.value = value;
+        this.valueField = valueField;
+        this.threshold = threshold;
+        this.summary = summary;
+        this.description = description;
+        this.version = RuleJson.version(definition);
+    }
+
+    public RuleDefinition definition() {
+        return definition;
+    }
+
+    public String name() {
+        return definition.name();
+    }
+
+    public RuleKind kind() {
+        return definition.kind();
+    }
+
+    public AggregateSchema schema() {
+        return schema;
+    }
+
+    /** A hash of the definition: a changed rule has another version. */
+    public String version() {
+        return version;
+    }
+
+    /** Evaluates a threshold condition over one aggregate's variables. */
+    public boolean test(Map<String, Object> variables) throws CelEvaluationException {
+        return Boolean.TRUE.equals(condition.eval(variables));
+    }
+
+    /** The alert's value for these variables, or NaN when the rule has none. */
+    public double value(Map<String, Object> variables) throws CelEvaluationException {
+        if (value != null) {
+            Object v = value.eval(variables);
+            return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+        }
+        if (valueField != null) {
+            Object v = variables.get(valueField);
+            return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    /** The alert's threshold, or null. */
+    public Double threshold() {
+        return threshold;
+    }
+
+    public String summary(Map<String, Object> values) {
+        return summary.render(values);
+    }
+
+    public String description(Map<String, Object> values) {
+        return description.render(values);
+    }
+}

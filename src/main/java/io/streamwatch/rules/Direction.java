@@ -1,0 +1,8 @@
+package io.streamwatch.rules;
+
+/** Which deviations from the baseline an anomaly rule reports. */
+public enum Direction {
+    ABOVE,
+    BELOW,
+    BOTH
+}

@@ -1,0 +1,193 @@
+package io.streamwatch.rules;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles rules against their pipeline's {@link AggregateSchema}: CEL conditions are parsed and
+ * type-checked (an unknown field or a non-boolean condition is a problem), templates are checked
+ * for unknown variables. Happens once per rule, never per record.
+ */
+public final class RuleCompiler {
+    private static final CelOptions OPTIONS =
+            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+
+    /** The first {@code field <op> number} in a condition names the alert's value and threshold. */
+    private static final Pattern COMPARISON =
+            Pattern.compile(
+                    "([A-Za-z_][A-Za-z0-9_]*)\\s*(>=|<=|>|<)\\s*(-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)");
+
+    private RuleCompiler() {}
+
+    /**
+     * Compiles a rule; returns null and reports through {@code problem(field, message)} when it
+     * does not compile.
+     */
+    public static CompiledRule compile(
+            RuleDefinition d, AggregateSchema schema, BiConsumer<String, String> problem) {
+        CelCompiler compiler = compilerFor(schema);
+        boolean ok = true;
+        CelRuntime.Program condition = null;
+        CelRuntime.Program value = null;
+        String valueField = null;
+        Double threshold = d.threshold();
+        switch (d.kind()) {
+            case THRESHOLD:
+                condition = program(compiler, d.condition(), SimpleType.BOOL, "condition", problem);
+                ok = condition != null;
+                Matcher m = COMPARISON.matcher(d.condition() == null ? "" : d.condition());
+                if (d.value() == null && m.find() && schema.fields().containsKey(m.group(1))) {
+                    valueField = m.group(1);
+                    if (threshold == null) {
+                        threshold = Double.parseDouble(m.group(3));
+                    }
+                }
+                break;
+            case ANOMALY:
+                if (!schema.numericFields().contains(d.field())) {
+                    problem.accept(
+                            "field",
+                            "'"
+                                    + d.field()
+                                    + "' is not a numeric field of this pipeline's aggregates"
+                                    + " (fields: "
+                                    + String.join(", ", schema.numericFields())
+                                    + ")");
+                    ok = false;
+                }
+                valueField = d.field();
+                break;
+            case NEW_PATTERN:
+                if (schema.kind() != io.streamwatch.config.PipelineKind.LOGS) {
+                    problem.accept("kind", "new_pattern rules need a logs pipeline");
+                    ok = false;
+                }
+                break;
+            default:
+                break;
+        }
+        if (d.value() != null) {
+            value = program(compiler, d.value(), SimpleType.DOUBLE, "value", problem);
+            ok &= value != null;
+        }
+        List<String> templateProblems = new ArrayList<>();
+        Set<String> vars = templateVariables(d, schema);
+        Template summary = Template.parse(d.summary(), vars, templateProblems);
+        templateProblems.forEach(p -> problem.accept("summary", p));
+        ok &= templateProblems.isEmpty();
+        templateProblems.clear();
+        Template description = Template.parse(d.description(), vars, templateProblems);
+        templateProblems.forEach(p -> problem.accept("description", p));
+        ok &= templateProblems.isEmpty();
+        if (!ok) {
+            return null;
+        }
+        return new CompiledRule(
+                d, schema, condition, value, valueField, threshold, summary, description);
+    }
+
+    /** What a rule's templates may name: the aggregate's fields and the alert's own. */
+    static Set<String> templateVariables(RuleDefinition d, AggregateSchema schema) {
+        Set<String> vars = new HashSet<>(schema.fields().keySet());
+        vars.addAll(
+                List.of(
+                        "value",
+                        "threshold",
+                        "rule",
+                        "severity",
+                        "pipeline",
+                        "window_start",
+                        "window_end"));
+        if (d.kind() == RuleKind.NEW_PATTERN) {
+            vars.addAll(List.of("pattern", "pattern_id", "example"));
+        }
+        if (d.kind() == RuleKind.ANOMALY) {
+            vars.addAll(List.of("mean", "stddev"));
+        }
+        vars.addAll(d.labels().keySet());
+        return vars;
+    }
+
+    private static CelRuntime.Program program(
+            CelCompiler compiler,
+            String expr,
+            CelType want,
+            String field,
+            BiConsumer<String, String> problem) {
+        if (expr == null || expr.isBlank()) {
+            problem.accept(field, "is missing");
+            return null;
+        }
+        try {
+            CelAbstractSyntaxTree ast = compiler.compile(expr).getAst();
+            CelType got = ast.getResultType();
+            boolean numeric =
+                    got == SimpleType.INT || got == SimpleType.DOUBLE || got == SimpleType.UINT;
+            if (!got.equals(want) && !(want == SimpleType.DOUBLE && numeric)) {
+                problem.accept(
+                        field,
+                        "must be "
+                                + (want == SimpleType.BOOL ? "a boolean" : "a number")
+                                + " expression, but \""
+                                + expr
+                                + "\" is of type "
+                                + got.name());
+                return null;
+            }
+            return RUNTIME.createProgram(ast);
+        } catch (CelValidationException e) {
+            problem.accept(field, celErrors(e.getMessage()));
+            return null;
+        } catch (CelEvaluationException | RuntimeException e) {
+            problem.accept(field, "cannot be compiled: " + oneLine(String.valueOf(e.getMessage())));
+            return null;
+        }
+    }
+
+    /** CEL's report without its source-echo lines: {@code column 8: mismatched input ...}. */
+    private static String celErrors(String message) {
+        List<String> errors = new ArrayList<>();
+        for (String line : message.split("\n")) {
+            if (line.startsWith("ERROR: ")) {
+                errors.add(line.replaceFirst("^ERROR: <input>:\\d+:(\\d+): ", "column $1: "));
+            }
+        }
+        return errors.isEmpty() ? oneLine(message) : String.join("; ", errors);
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*\\n\\s*", " | ").trim();
+    }
+
+    private static CelCompiler compilerFor(AggregateSchema schema) {
+        var b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS);
+        for (Map.Entry<String, AggregateSchema.Type> f : schema.fields().entrySet()) {
+            b.addVar(
+                    f.getKey(),
+                    switch (f.getValue()) {
+                        case INT -> SimpleType.INT;
+                        case DOUBLE -> SimpleType.DOUBLE;
+                        case STRING -> SimpleType.STRING;
+                    });
+        }
+        return b.build();
+    }
+}

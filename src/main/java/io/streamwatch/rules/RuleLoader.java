@@ -1,0 +1,144 @@
+package io.streamwatch.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamwatch.config.ConfigProblem;
+import io.streamwatch.config.PipelineConfig;
+import io.streamwatch.config.StreamwatchConfig;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Loads the rule files that {@code alerts.rules} names (globs relative to the config file), and
+ * checks each rule completely: its shape, its pipeline, its CEL condition against that pipeline's
+ * aggregate fields, its templates, and that no two rules share a name. The job does not start while
+ * any problem remains; {@code validate} prints them all.
+ */
+public final class RuleLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private RuleLoader() {}
+
+    /** Every rule file rule of {@code config}, or the problems that stop them. */
+    public static List<RuleDefinition> load(
+            StreamwatchConfig config, Path configFile, List<ConfigProblem> problems) {
+        Path dir = configFile.toAbsolutePath().getParent();
+        List<RuleDefinition> rules = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (String glob : config.alerts().rules()) {
+            List<Path> files = matching(dir, glob);
+            if (files.isEmpty()) {
+                problems.add(
+                        new ConfigProblem(
+                                config.source(),
+                                "alerts",
+                                "rules",
+                                "\"" + glob + "\" matches no file"));
+            }
+            for (Path f : files) {
+                String source = dir.relativize(f).toString();
+                for (RuleDefinition d : read(f, source, problems)) {
+                    String before = seen.putIfAbsent(d.name(), source);
+                    if (before != null) {
+                        problems.add(
+                                new ConfigProblem(
+                                        source,
+                                        "rule '" + d.name() + "'",
+                                        "name",
+                                        "duplicate rule name (also in " + before + ")"));
+                        continue;
+                    }
+                    if (check(d, config, problems) != null) {
+                        rules.add(d);
+                    }
+                }
+            }
+        }
+        return rules;
+    }
+
+    /**
+     * Checks a rule against the config's pipelines and compiles it; returns null with problems when
+     * it cannot run.
+     */
+    public static CompiledRule check(
+            RuleDefinition d, StreamwatchConfig config, List<ConfigProblem> problems) {
+        PipelineConfig p = config.pipeline(d.pipeline());
+        String where = "rule '" + d.name() + "'";
+        if (p == null) {
+            problems.add(
+                    new ConfigProblem(
+                            d.source(),
+                            where,
+                            "pipeline",
+                            "no pipeline named \""
+                                    + d.pipeline()
+                                    + "\" (pipelines: "
+                                    + String.join(
+                                            ", ",
+                                            config.pipelines().stream()
+                                                    .map(PipelineConfig::name)
+                                                    .toList())
+                                    + ")"));
+            return null;
+        }
+        return RuleCompiler.compile(
+                d,
+                AggregateSchema.of(p),
+                (field, message) ->
+                        problems.add(new ConfigProblem(d.source(), where, field, message)));
+    }
+
+    static List<RuleDefinition> read(Path file, String source, List<ConfigProblem> problems) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            problems.add(
+                    new ConfigProblem(
+                            source, "", "", "cannot read rules: " + e.getMessage().split("\n")[0]));
+            return List.of();
+        }
+        if (tree != null && tree.isObject() && tree.has("rules")) {
+            tree = tree.get("rules");
+        }
+        if (tree == null || !tree.isArray()) {
+            problems.add(
+                    new ConfigProblem(
+                            source,
+                            "",
+                            "",
+                            "a rule file holds a list of rules (- name: ...), or rules: [...]"));
+            return List.of();
+        }
+        List<RuleDefinition> out = new ArrayList<>();
+        for (int i = 0; i < tree.size(); i++) {
+            RuleDefinition d = RuleReader.read(tree.get(i), source, i, problems);
+            if (d != null) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> matching(Path dir, String glob) {
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> m.matches(dir.relativize(f)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.streamwatch.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamwatch.config.ConfigProblem;
+import io.streamwatch.testing.TestPipelines;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RuleCompilerTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static List<ConfigProblem> problems(String yaml) throws Exception {
+        List<ConfigProblem> problems = new ArrayList<>();
+        RuleDefinition d = RuleReader.read(YAML.readTree(yaml), "rules/test.yaml", 0, problems);
+        if (d != null) {
+            RuleLoader.check(
+                    d,
+                    TestPipelines.job(
+                            "x",
+                            "t",
+                            List.of(
+                                    TestPipelines.logs("streamwatch"),
+                                    TestPipelines.metrics("streamwatch")),
+                            "d",
+                            "l"),
+                    problems);
+        }
+        return problems;
+    }
+
+    private static CompiledRule compile(String yaml) throws Exception {
+        List<ConfigProblem> problems = new ArrayList<>();
+        RuleDefinition d = RuleReader.read(YAML.readTree(yaml), "rules/test.yaml", 0, problems);
+        CompiledRule r =
+                RuleLoader.check(
+                        d,
+                        TestPipelines.job(
+                                "x",
+                                "t",
+                                List.of(
+                                        TestPipelines.logs("streamwatch"),
+                                        TestPipelines.metrics("streamwatch")),
+                                "d",
+                                "l"),
+                        problems);
+        assertThat(problems).isEmpty();
+        return r;
+    }
+
+    @Test
+    void aThresholdConditionEvaluatesWithMixedNumbersAndInfersValueAndThreshold() throws Exception {
+        CompiledRule r =
+                compile(
+                        "{name: HighErrorRatio, pipeline: app-logs, condition: 'error_ratio > 0.05 && total >= 20',"
+                                + " summary: '{{service}} error ratio {{value|pct}} > {{threshold|pct}}'}");
+        Map<String, Object> vars =
+                new HashMap<>(Map.of("error_ratio", 0.12, "total", 25L, "service", "checkout"));
+        for (String level : List.of("trace", "debug", "info", "warn", "error", "fatal")) {
+            vars.put(level, 0L);
+        }
+        assertThat(r.test(vars)).isTrue();
+        vars.put("total", 19L);
+        assertThat(r.test(vars)).isFalse();
+        assertThat(r.value(vars)).isEqualTo(0.12);
+        assertThat(r.threshold()).isEqualTo(0.05);
+        vars.put("value", 0.12);
+        vars.put("threshold", 0.05);
+        assertThat(r.summary(vars)).isEqualTo("checkout error ratio 12.0% > 5.0%");
+    }
+
+    @Test
+    void aDoubleFieldComparesWithAnIntegerLiteral() throws Exception {
+        CompiledRule r =
+                compile(
+                        "{name: SlowP99, pipeline: app-metrics, condition: 'p99 > 500 && name == \"http.server.duration\"'}");
+        Map<String, Object> vars = new HashMap<>();
+        for (String f : List.of("sum", "min", "max", "mean", "p50", "p90", "p95")) {
+            vars.put(f, 1.0);
+        }
+        vars.putAll(
+                Map.of(
+                        "p99",
+                        700.5,
+                        "name",
+                        "http.server.duration",
+                        "count",
+                        10L,
+                        "service",
+                        "s",
+                        "host",
+                        "h"));
+        assertThat(r.test(vars)).isTrue();
+        assertThat(r.threshold()).isEqualTo(500.0);
+    }
+
+    static Stream<Arguments> brokenRules() {
+        return Stream.of(
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, condition: 'error_rate > 0.05'}",
+                        "condition",
+                        "error_rate"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, condition: 'total + 1'}",
+                        "condition",
+                        "boolean"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, condition: 'service > 3'}",
+                        "condition",
+                        "no matching overload"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, condition: 'total >'}",
+                        "condition",
+                        "column 8: mismatched input"),
+                Arguments.of(
+                        "{name: A, pipeline: nope, condition: 'total > 1'}",
+                        "pipeline",
+                        "no pipeline named \"nope\""),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, condition: 'total > 1', for: 2x}",
+                        "for",
+                        "not a duration"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, condition: 'total > 1', colour: red}",
+                        "colour",
+                        "unknown key"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, condition: 'total > 1', summary: '{{servce}} x'}",
+                        "summary",
+                        "unknown template variable {{servce}}"),
+                Arguments.of("{name: A, pipeline: app-logs, kind: loud}", "kind", "not one of"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: absence}", "absent_for", "is missing"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: anomaly, field: latency}",
+                        "field",
+                        "not a numeric field"),
+                Arguments.of(
+                        "{name: A, pipeline: app-metrics, kind: new_pattern}",
+                        "kind",
+                        "logs pipeline"),
+                Arguments.of("{pipeline: app-logs, condition: 'total > 1'}", "name", "is missing"));
+    }
+
+    @ParameterizedTest(name = "{1}: {0}")
+    @MethodSource("brokenRules")
+    void everyProblemNamesTheFileTheRuleAndTheField(String yaml, String field, String message)
+            throws Exception {
+        assertThat(problems(yaml))
+                .anySatisfy(
+                        p -> {
+                            assertThat(p.file()).isEqualTo("rules/test.yaml");
+                            assertThat(p.where()).startsWith("rule '");
+                            assertThat(p.field()).isEqualTo(field);
+                            assertThat(p.message()).contains(message);
+                        });
+    }
+}
