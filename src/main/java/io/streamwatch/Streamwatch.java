@@ -1,12 +1,11 @@
 package io.streamwatch;
 
 import io.streamwatch.cli.ConfigOptions;
+import io.streamwatch.cli.LoadedJob;
 import io.streamwatch.cli.Summary;
 import io.streamwatch.cli.ValidateCommand;
 import io.streamwatch.cli.VersionProvider;
 import io.streamwatch.config.ConfigException;
-import io.streamwatch.config.ConfigLoader;
-import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.job.StreamwatchJob;
 import java.io.PrintWriter;
 import java.util.List;
@@ -109,18 +108,19 @@ public class Streamwatch implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         options.warnAboutLiteralSecrets(err);
-        StreamwatchConfig config;
+        LoadedJob job;
         try {
-            config = ConfigLoader.load(options.config(), options.overrides());
+            job = LoadedJob.load(options.config(), options.overrides());
         } catch (ConfigException e) {
             err.println("Streamwatch does not start: the configuration has problems:");
             e.problems().forEach(err::println);
             err.flush();
             return CONFIG_PROBLEMS;
         }
-        out.println("Streamwatch: " + Summary.of(config));
+        out.println(
+                "Streamwatch: " + Summary.of(job.config()) + "; " + job.rules().size() + " rules");
         out.flush();
-        StreamwatchJob.runOnKafka(config, local, webUiPort);
+        StreamwatchJob.runOnKafka(job.config(), job.rules(), local, webUiPort);
         return 0;
     }
 }

@@ -83,16 +83,17 @@ public class LogWindowFunction
         a.errorRatio = acc.total == 0 ? 0.0 : (double) errors / acc.total;
         List<Map.Entry<String, PatternStat>> ranked = new ArrayList<>(acc.patterns.entrySet());
         ranked.sort(BY_COUNT_THEN_PATTERN);
-        a.topPatterns = new ArrayList<>();
-        for (int i = 0; i < Math.min(topPatterns, ranked.size()); i++) {
-            Map.Entry<String, PatternStat> e = ranked.get(i);
-            a.topPatterns.add(
+        a.patterns = new ArrayList<>(ranked.size());
+        for (Map.Entry<String, PatternStat> e : ranked) {
+            a.patterns.add(
                     new PatternCount(
                             PatternMasker.patternId(e.getKey()),
                             e.getKey(),
                             e.getValue().count,
                             e.getValue().example));
         }
+        a.topPatterns =
+                new ArrayList<>(a.patterns.subList(0, Math.min(topPatterns, ranked.size())));
         return a;
     }
 }

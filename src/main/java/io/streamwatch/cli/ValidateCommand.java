@@ -1,8 +1,6 @@
 package io.streamwatch.cli;
 
 import io.streamwatch.config.ConfigException;
-import io.streamwatch.config.ConfigLoader;
-import io.streamwatch.config.StreamwatchConfig;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,8 +52,8 @@ public class ValidateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         options.warnAboutLiteralSecrets(err);
         try {
-            StreamwatchConfig config = ConfigLoader.load(options.config(), options.overrides());
-            out.println("OK: " + Summary.of(config));
+            LoadedJob job = LoadedJob.load(options.config(), options.overrides());
+            out.println("OK: " + Summary.of(job.config()) + "; " + job.rules().size() + " rules");
         } catch (ConfigException e) {
             e.problems().forEach(err::println);
             err.flush();

@@ -4,6 +4,12 @@ import io.streamwatch.aggregation.LogAggregateFunction;
 import io.streamwatch.aggregation.LogWindowFunction;
 import io.streamwatch.aggregation.MetricAggregateFunction;
 import io.streamwatch.aggregation.MetricWindowFunction;
+import io.streamwatch.alerts.Observation;
+import io.streamwatch.alerts.Observations;
+import io.streamwatch.alerts.RuleControl;
+import io.streamwatch.alerts.RuleEvaluator;
+import io.streamwatch.alerts.RuleRecord;
+import io.streamwatch.alerts.RuleUpdate;
 import io.streamwatch.config.CheckpointConfig;
 import io.streamwatch.config.Durations;
 import io.streamwatch.config.PipelineConfig;
@@ -18,18 +24,23 @@ import io.streamwatch.records.LogAggregate;
 import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricAggregate;
 import io.streamwatch.records.MetricPoint;
+import io.streamwatch.rules.RuleDefinition;
+import io.streamwatch.sinks.AlertEncoder;
 import io.streamwatch.sinks.DeadLetterEncoder;
 import io.streamwatch.sinks.KafkaSinks;
 import io.streamwatch.sinks.LateEventEncoder;
 import io.streamwatch.sinks.LogAggregateEncoder;
 import io.streamwatch.sinks.MetricAggregateEncoder;
+import io.streamwatch.sinks.RuleStatusEncoder;
 import io.streamwatch.sources.KafkaSources;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -63,24 +74,33 @@ import org.apache.flink.util.OutputTag;
  */
 public final class StreamwatchJob {
 
-    /** Makes the source of a pipeline. */
-    @FunctionalInterface
-    public interface SourceFactory extends Serializable {
-        Source<Decoded, ?, ?> create(PipelineConfig pipeline);
+    /** Makes the job's sources. */
+    public interface Sources {
+        /** The source of a pipeline: decoded events with their event time. */
+        Source<Decoded, ?, ?> pipeline(PipelineConfig pipeline);
+
+        /** The rule control topic. */
+        Source<RuleRecord, ?, ?> ruleControl();
     }
 
     /** Makes the sink of an output topic; {@code name} is unique within the job. */
     @FunctionalInterface
-    public interface SinkFactory extends Serializable {
+    public interface Sinks {
         Sink<KafkaMessage> create(String topic, String name);
     }
 
     private final StreamwatchConfig config;
-    private final SourceFactory sources;
-    private final SinkFactory sinks;
+    private final List<RuleDefinition> rules;
+    private final Sources sources;
+    private final Sinks sinks;
 
-    public StreamwatchJob(StreamwatchConfig config, SourceFactory sources, SinkFactory sinks) {
+    /**
+     * @param rules the checked rules of the rule files
+     */
+    public StreamwatchJob(
+            StreamwatchConfig config, List<RuleDefinition> rules, Sources sources, Sinks sinks) {
         this.config = config;
+        this.rules = List.copyOf(rules);
         this.sources = sources;
         this.sinks = sinks;
     }
@@ -92,17 +112,18 @@ public final class StreamwatchJob {
         }
         List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
         List<DataStream<KafkaMessage>> lateEvents = new ArrayList<>();
+        List<DataStream<Observation>> observations = new ArrayList<>();
         for (PipelineConfig p : config.pipelines()) {
             DataStream<Decoded> decoded =
                     env.fromSource(
-                                    sources.create(p),
+                                    sources.pipeline(p),
                                     watermarks(p),
                                     "Read " + p.topic() + " (" + p.name() + ")")
                             .uid("source-" + p.name());
             DataStream<KafkaMessage> aggregates =
                     p.kind() == PipelineKind.LOGS
-                            ? logPipeline(p, decoded, deadLetters, lateEvents)
-                            : metricPipeline(p, decoded, deadLetters, lateEvents);
+                            ? logPipeline(p, decoded, deadLetters, lateEvents, observations)
+                            : metricPipeline(p, decoded, deadLetters, lateEvents, observations);
             aggregates
                     .sinkTo(sinks.create(p.outputTopic(), p.name() + "-aggregates"))
                     .name("Write " + p.outputTopic())
@@ -119,13 +140,80 @@ public final class StreamwatchJob {
                 .sinkTo(sinks.create(config.lateEventsTopic(), "late-events"))
                 .name("Write " + config.lateEventsTopic())
                 .uid("sink-late-events");
+        if (config.alerts().controlTopic() != null) {
+            alerting(env, observations);
+        } else if (!rules.isEmpty()) {
+            throw new IllegalArgumentException("alert rules need alerts.control_topic");
+        }
+    }
+
+    /**
+     * Rule changes from the control topic are checked by one task and broadcast to the evaluators,
+     * which are keyed by pipeline and group; alert transitions go to the alerts topic.
+     */
+    private void alerting(
+            StreamExecutionEnvironment env, List<DataStream<Observation>> observations) {
+        String control = config.alerts().controlTopic();
+        String status = config.alerts().statusTopic();
+        String alertsTopic = config.alerts().topic();
+        SingleOutputStreamOperator<RuleUpdate> updates =
+                env.fromSource(
+                                sources.ruleControl(),
+                                noEventTime(),
+                                "Read " + control + " (rule changes)")
+                        .setParallelism(1)
+                        .uid("source-rules")
+                        .process(new RuleControl(config))
+                        .setParallelism(1)
+                        .name("Check rule changes")
+                        .uid("check-rules");
+        updates.getSideOutput(RuleControl.STATUS)
+                .map(new RuleStatusEncoder())
+                .setParallelism(1)
+                .name("Encode rule status")
+                .uid("encode-rule-status")
+                .sinkTo(sinks.create(status, "rule-status"))
+                .setParallelism(1)
+                .name("Write " + status)
+                .uid("sink-rule-status");
+        union(observations)
+                .keyBy(Observation::evaluationKey, Types.STRING)
+                .connect(updates.broadcast(RuleEvaluator.TOPIC_RULES))
+                .process(new RuleEvaluator(config, rules))
+                .name("Evaluate alert rules")
+                .uid("evaluate-rules")
+                .map(new AlertEncoder())
+                .name("Encode alerts")
+                .uid("encode-alerts")
+                .sinkTo(sinks.create(alertsTopic, "alerts"))
+                .name("Write " + alertsTopic)
+                .uid("sink-alerts");
+    }
+
+    /**
+     * Rule changes carry no event time: their watermark is always "done", so the evaluators' event
+     * time follows the aggregates alone.
+     */
+    static <T> WatermarkStrategy<T> noEventTime() {
+        return WatermarkStrategy.forGenerator(
+                ctx ->
+                        new WatermarkGenerator<T>() {
+                            @Override
+                            public void onEvent(T event, long ts, WatermarkOutput out) {}
+
+                            @Override
+                            public void onPeriodicEmit(WatermarkOutput out) {
+                                out.emitWatermark(new Watermark(Long.MAX_VALUE - 1));
+                            }
+                        });
     }
 
     private DataStream<KafkaMessage> logPipeline(
             PipelineConfig p,
             DataStream<Decoded> decoded,
             List<DataStream<DeadLetter>> deadLetters,
-            List<DataStream<KafkaMessage>> lateEvents) {
+            List<DataStream<KafkaMessage>> lateEvents,
+            List<DataStream<Observation>> observations) {
         SingleOutputStreamOperator<LogEvent> events =
                 decoded.process(new DecodedRouter.Logs())
                         .name("Route " + p.name())
@@ -134,6 +222,10 @@ public final class StreamwatchJob {
         OutputTag<LogEvent> late =
                 new OutputTag<>("late-" + p.name(), TypeInformation.of(LogEvent.class));
         SingleOutputStreamOperator<LogAggregate> windows = logWindows(p, events, late);
+        observations.add(
+                windows.map(new Observations.Logs())
+                        .name("Observe " + p.name())
+                        .uid("observe-" + p.name()));
         DataStream<KafkaMessage> out =
                 windows.map(new LogAggregateEncoder())
                         .name("Encode " + p.name() + " aggregates")
@@ -150,7 +242,8 @@ public final class StreamwatchJob {
             PipelineConfig p,
             DataStream<Decoded> decoded,
             List<DataStream<DeadLetter>> deadLetters,
-            List<DataStream<KafkaMessage>> lateEvents) {
+            List<DataStream<KafkaMessage>> lateEvents,
+            List<DataStream<Observation>> observations) {
         SingleOutputStreamOperator<MetricPoint> events =
                 decoded.process(new DecodedRouter.Metrics())
                         .name("Route " + p.name())
@@ -159,6 +252,10 @@ public final class StreamwatchJob {
         OutputTag<MetricPoint> late =
                 new OutputTag<>("late-" + p.name(), TypeInformation.of(MetricPoint.class));
         SingleOutputStreamOperator<MetricAggregate> windows = metricWindows(p, events, late);
+        observations.add(
+                windows.map(new Observations.Metrics())
+                        .name("Observe " + p.name())
+                        .uid("observe-" + p.name()));
         DataStream<KafkaMessage> out =
                 windows.map(new MetricAggregateEncoder())
                         .name("Encode " + p.name() + " aggregates")
@@ -277,7 +374,8 @@ public final class StreamwatchJob {
      * submitted to, or with {@code localWebUi} in a local MiniCluster serving the web UI.
      */
     public static JobExecutionResult runOnKafka(
-            StreamwatchConfig config, boolean localWebUi, int webUiPort) throws Exception {
+            StreamwatchConfig config, List<RuleDefinition> rules, boolean localWebUi, int webUiPort)
+            throws Exception {
         Configuration conf = flinkConfiguration(config);
         StreamExecutionEnvironment env;
         if (localWebUi) {
@@ -289,7 +387,8 @@ public final class StreamwatchJob {
         }
         new StreamwatchJob(
                         config,
-                        p -> KafkaSources.forPipeline(config, p),
+                        rules,
+                        KafkaSources.of(config),
                         (topic, name) -> KafkaSinks.forTopic(config, topic, name))
                 .build(env);
         return env.execute("Streamwatch");

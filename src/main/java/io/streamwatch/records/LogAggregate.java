@@ -19,6 +19,9 @@ public class LogAggregate {
 
     public List<PatternCount> topPatterns;
 
+    /** Every error pattern of the window, ranked; for new-pattern rules, not written out. */
+    public List<PatternCount> patterns;
+
     /** The key the stream was keyed by; used for the Kafka record key. */
     public String key;
 

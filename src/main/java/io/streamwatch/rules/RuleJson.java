@@ -70,7 +70,7 @@ public final class RuleJson {
     }
 
     /** Reads a rule that was valid when stored; throws if it no longer is. */
-    static RuleDefinition fromTrustedJson(String json, String source) {
+    public static RuleDefinition fromTrustedJson(String json, String source) {
         List<ConfigProblem> problems = new ArrayList<>();
         RuleDefinition d = fromJson(json, source, problems);
         if (d == null) {

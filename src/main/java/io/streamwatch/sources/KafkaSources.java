@@ -1,10 +1,12 @@
 package io.streamwatch.sources;
 
+import io.streamwatch.alerts.RuleRecord;
 import io.streamwatch.config.KafkaConfig;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StartingOffsets;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.formats.RecordDecoder;
+import io.streamwatch.job.StreamwatchJob;
 import io.streamwatch.records.Decoded;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -17,6 +19,21 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class KafkaSources {
     private KafkaSources() {}
+
+    /** All real sources of a job. */
+    public static StreamwatchJob.Sources of(StreamwatchConfig config) {
+        return new StreamwatchJob.Sources() {
+            @Override
+            public KafkaSource<Decoded> pipeline(PipelineConfig p) {
+                return forPipeline(config, p);
+            }
+
+            @Override
+            public KafkaSource<RuleRecord> ruleControl() {
+                return KafkaSources.ruleControl(config);
+            }
+        };
+    }
 
     public static KafkaSource<Decoded> forPipeline(StreamwatchConfig config, PipelineConfig p) {
         KafkaConfig kafka = config.kafka();
@@ -31,6 +48,25 @@ public final class KafkaSources {
                 .setGroupId(kafka.groupId())
                 .setStartingOffsets(startingOffsets(kafka.startingOffsets()))
                 .setDeserializer(new RecordDecoder(p, config.limits()))
+                .setProperties(props)
+                .build();
+    }
+
+    /**
+     * The rule control topic, always read from the beginning: it is compacted and holds the whole
+     * rule set. Its own group id keeps it apart from the pipelines' offsets.
+     */
+    public static KafkaSource<RuleRecord> ruleControl(StreamwatchConfig config) {
+        KafkaConfig kafka = config.kafka();
+        Properties props = new Properties();
+        props.putAll(kafka.properties());
+        props.setProperty("isolation.level", "read_committed");
+        return KafkaSource.<RuleRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(config.alerts().controlTopic())
+                .setGroupId(kafka.groupId() + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RuleRecordDeserializer())
                 .setProperties(props)
                 .build();
     }

@@ -66,7 +66,8 @@ class ExactlyOnceIntegrationTest {
                         StreamwatchJob.flinkConfiguration(config));
         new StreamwatchJob(
                         config,
-                        p -> KafkaSources.forPipeline(config, p),
+                        List.of(),
+                        KafkaSources.of(config),
                         (topic, name) -> KafkaSinks.forTopic(config, topic, name))
                 .build(env);
         JobClient job = env.executeAsync("exactly-once-it");

@@ -100,7 +100,8 @@ class PipelineIntegrationTest {
                         StreamwatchJob.flinkConfiguration(config));
         new StreamwatchJob(
                         config,
-                        p -> KafkaSources.forPipeline(config, p),
+                        List.of(),
+                        KafkaSources.of(config),
                         (topic, name) -> KafkaSinks.forTopic(config, topic, name))
                 .build(env);
         JobClient job = env.executeAsync("pipeline-it");

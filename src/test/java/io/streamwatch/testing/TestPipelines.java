@@ -113,7 +113,7 @@ public final class TestPipelines {
                 2,
                 LIMITS,
                 pipelines,
-                new AlertsConfig("alerts", List.of(), "rules", "rule-status"),
+                new AlertsConfig("alerts", List.of(), null, "rule-status"),
                 deadLetterTopic,
                 lateTopic);
     }

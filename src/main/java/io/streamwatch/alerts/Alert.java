@@ -1,0 +1,39 @@
+package io.streamwatch.alerts;
+
+import java.util.Map;
+
+/**
+ * One alert transition, in Prometheus Alertmanager's model plus Streamwatch's own fields (SPEC
+ * section 5). A Flink POJO.
+ */
+public class Alert {
+    public static final String FIRING = "firing";
+    public static final String RESOLVED = "resolved";
+
+    public String fingerprint;
+    public String status;
+    public Map<String, String> labels;
+    public String summary;
+    public String description;
+
+    /** Event time when the alert fired. */
+    public long startsAt;
+
+    /** Event time when it resolved; -1 while firing. */
+    public long endsAt = -1;
+
+    public double value = Double.NaN;
+
+    /** Null when the rule has none. */
+    public Double threshold;
+
+    public long windowStart;
+    public long windowEnd;
+    public String rule;
+    public String pipeline;
+
+    /** Why a resolve happened other than by its condition: {@code rule_deleted}, ... */
+    public String reason;
+
+    public Alert() {}
+}

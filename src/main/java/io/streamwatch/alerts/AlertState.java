@@ -1,0 +1,56 @@
+package io.streamwatch.alerts;
+
+import java.util.Map;
+
+/**
+ * Where one alert (one rule, one group, and for metrics one metric name) is in its lifecycle, kept
+ * in keyed state so that a restart neither fires it twice nor loses its resolve. A Flink POJO.
+ */
+public class AlertState {
+    public static final int INACTIVE = 0;
+    public static final int PENDING = 1;
+    public static final int FIRING = 2;
+
+    /** The rule version this state belongs to; a changed rule starts afresh. */
+    public String ruleVersion;
+
+    public int status;
+
+    /** Start of the first window of the current run of true conditions. */
+    public long pendingSince;
+
+    /**
+     * Start of the first window of the current run of false conditions while firing; -1 if none.
+     */
+    public long falseSince = -1;
+
+    /** When the alert fired (event time). */
+    public long startsAt;
+
+    public long lastWindowStart;
+    public long lastWindowEnd;
+    public double lastValue = Double.NaN;
+
+    /** The firing alert's labels and annotations, for a resolve that has no fresh aggregate. */
+    public Map<String, String> labels;
+
+    public String fingerprint;
+    public String summary;
+    public String description;
+    public Double threshold;
+
+    // Anomaly rules: the EWMA baseline.
+    public long observations;
+    public double mean;
+    public double variance;
+
+    // Absence rules: the end of the newest window seen for the group.
+    public long lastSeen;
+
+    /** Absence rules: the watermark and wall clock when the idle-input check was armed. */
+    public long armedWatermark;
+
+    public long armedAt;
+
+    public AlertState() {}
+}

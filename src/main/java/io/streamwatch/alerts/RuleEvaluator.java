@@ -1,0 +1,618 @@
+package io.streamwatch.alerts;
+
+import io.streamwatch.config.ConfigProblem;
+import io.streamwatch.config.PipelineConfig;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.records.GroupKey;
+import io.streamwatch.records.PatternCount;
+import io.streamwatch.records.Times;
+import io.streamwatch.rules.AggregateSchema;
+import io.streamwatch.rules.CompiledRule;
+import io.streamwatch.rules.Direction;
+import io.streamwatch.rules.RuleDefinition;
+import io.streamwatch.rules.RuleJson;
+import io.streamwatch.rules.RuleKind;
+import io.streamwatch.rules.RuleLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Evaluates every active rule on each window aggregate of its pipeline and drives each alert
+ * through its lifecycle: pending while {@code for} has not passed, FIRING once, silent while it
+ * keeps firing, RESOLVED once after {@code resolve_after}. One record per transition.
+ *
+ * <p>Keyed by pipeline and group, so all alerts of a group live in one place: threshold and anomaly
+ * alerts per metric name, absence alerts per group, new-pattern alerts per pattern. Alert state is
+ * keyed Flink state and survives restore. Rules come from the rule files (baked into the job) and
+ * from the control topic (broadcast state, surviving restarts); a topic rule overrides a file rule
+ * of the same name, and deleting it brings the file rule back. When a rule changes or is deleted,
+ * its firing alerts resolve at once with {@code reason} {@code rule_changed} or {@code
+ * rule_deleted}.
+ */
+public class RuleEvaluator
+        extends KeyedBroadcastProcessFunction<String, Observation, RuleUpdate, Alert>
+        implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+
+    /** Topic rules by name, as rule JSON. */
+    public static final MapStateDescriptor<String, String> TOPIC_RULES =
+            new MapStateDescriptor<>("topic-rules", Types.STRING, Types.STRING);
+
+    static final MapStateDescriptor<String, AlertState> ALERTS =
+            new MapStateDescriptor<>("alerts", Types.STRING, TypeInformation.of(AlertState.class));
+
+    private static final char SEP = GroupKey.SEPARATOR;
+
+    private final StreamwatchConfig config;
+    private final Map<String, RuleDefinition> fileRules = new LinkedHashMap<>();
+    private final Duration patternRetention;
+
+    private transient MapState<String, AlertState> alerts;
+    private transient MapState<String, Long> seenPatterns;
+    private transient ListState<String> firingCounts;
+    private transient Map<String, AggregateSchema> schemas;
+    private transient Map<String, List<CompiledRule>> byPipeline;
+    private transient boolean dirty;
+    private transient MetricGroup metrics;
+    private transient Map<String, AtomicLong> firing;
+    private transient Counter fired;
+    private transient Counter resolved;
+    private transient Counter evaluationErrors;
+
+    public RuleEvaluator(StreamwatchConfig config, List<RuleDefinition> rules) {
+        this.config = config;
+        rules.forEach(r -> fileRules.put(r.name(), r));
+        this.patternRetention =
+                rules.stream()
+                        .filter(r -> r.kind() == RuleKind.NEW_PATTERN)
+                        .map(RuleDefinition::retention)
+                        .max(Duration::compareTo)
+                        .orElse(Duration.ofDays(7));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        alerts = getRuntimeContext().getMapState(ALERTS);
+        MapStateDescriptor<String, Long> seen =
+                new MapStateDescriptor<>("seen-patterns", Types.STRING, Types.LONG);
+        // A pattern not seen for the retention is forgotten, so state stays bounded.
+        seen.enableTimeToLive(StateTtlConfig.newBuilder(patternRetention).build());
+        seenPatterns = getRuntimeContext().getMapState(seen);
+        schemas = new HashMap<>();
+        for (PipelineConfig p : config.pipelines()) {
+            schemas.put(p.name(), AggregateSchema.of(p));
+        }
+        dirty = true;
+        metrics = getRuntimeContext().getMetricGroup().addGroup("streamwatch");
+        fired = metrics.addGroup("status", Alert.FIRING).counter("alertTransitions");
+        resolved = metrics.addGroup("status", Alert.RESOLVED).counter("alertTransitions");
+        evaluationErrors = metrics.counter("ruleEvaluationErrors");
+        for (Map.Entry<String, AtomicLong> e : firing.entrySet()) {
+            registerFiringGauge(e.getKey(), e.getValue());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Aggregates
+
+    @Override
+    public void processElement(Observation o, ReadOnlyContext ctx, Collector<Alert> out)
+            throws Exception {
+        ensureCompiled(ctx.getBroadcastState(TOPIC_RULES));
+        List<CompiledRule> rules = byPipeline.get(o.pipeline);
+        if (rules == null || rules.isEmpty()) {
+            return;
+        }
+        Map<String, Object> vars = variables(o, schemas.get(o.pipeline));
+        for (CompiledRule r : rules) {
+            try {
+                switch (r.kind()) {
+                    case THRESHOLD:
+                        threshold(r, o, vars, out);
+                        break;
+                    case ANOMALY:
+                        anomaly(r, o, vars, out);
+                        break;
+                    case ABSENCE:
+                        dataSeen(r, o, vars, ctx, out);
+                        break;
+                    case NEW_PATTERN:
+                        newPatterns(r, o, vars, out);
+                        break;
+                    default:
+                        break;
+                }
+            } catch (Exception e) {
+                // A rule that fails on one aggregate must not stop the others, or the job.
+                evaluationErrors.inc();
+            }
+        }
+    }
+
+    private void threshold(
+            CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
+            throws Exception {
+        String key = stateKey(r.name(), o.name);
+        AlertState st = state(key, r);
+        double value = r.value(vars);
+        step(r, st, r.test(vars), o, value, r.threshold(), identity(o, null), vars, out);
+        alerts.put(key, st);
+    }
+
+    private void anomaly(
+            CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
+            throws Exception {
+        RuleDefinition d = r.definition();
+        String key = stateKey(r.name(), o.name);
+        AlertState st = state(key, r);
+        double x = r.value(vars);
+        boolean anomalous = false;
+        double sd = Math.sqrt(st.variance);
+        double limit = d.sigmas() * Math.max(sd, 1e-9);
+        Double bound = null;
+        if (st.observations >= d.warmup()) {
+            double dev = x - st.mean;
+            anomalous =
+                    d.direction() == Direction.ABOVE
+                            ? dev > limit
+                            : d.direction() == Direction.BELOW
+                                    ? dev < -limit
+                                    : Math.abs(dev) > limit;
+            bound =
+                    d.direction() == Direction.BELOW || (d.direction() == Direction.BOTH && dev < 0)
+                            ? st.mean - limit
+                            : st.mean + limit;
+        }
+        Map<String, Object> extra = new HashMap<>(vars);
+        extra.put("mean", st.mean);
+        extra.put("stddev", sd);
+        // The baseline learns every window, so a lasting change becomes the new normal.
+        if (st.observations == 0) {
+            st.mean = x;
+            st.variance = 0;
+        } else {
+            double diff = x - st.mean;
+            double incr = d.alpha() * diff;
+            st.mean += incr;
+            st.variance = (1 - d.alpha()) * (st.variance + diff * incr);
+        }
+        st.observations++;
+        step(r, st, anomalous, o, x, bound, identity(o, null), extra, out);
+        alerts.put(key, st);
+    }
+
+    private void newPatterns(
+            CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
+            throws Exception {
+        RuleDefinition d = r.definition();
+        // Resolve last windows' new patterns: they are not new any more.
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<String, AlertState> e : alerts.entries()) {
+            AlertState st = e.getValue();
+            if (e.getKey().startsWith(r.name() + SEP)
+                    && st.status == AlertState.FIRING
+                    && o.windowStart >= st.lastWindowEnd
+                    && o.windowEnd - st.startsAt >= resolveAfter(d, o)) {
+                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline, out);
+                done.add(e.getKey());
+            }
+        }
+        for (String k : done) {
+            alerts.remove(k);
+        }
+        String learnKey = stateKey(r.name(), "");
+        AlertState learning = state(learnKey, r);
+        boolean learned = learning.observations >= d.warmup();
+        learning.observations++;
+        alerts.put(learnKey, learning);
+        for (PatternCount p : o.patterns) {
+            String seenKey = r.name() + SEP + p.patternId;
+            Long lastSeen = seenPatterns.get(seenKey);
+            boolean isNew = lastSeen == null || o.windowStart - lastSeen > d.retention().toMillis();
+            seenPatterns.put(seenKey, o.windowEnd);
+            if (!isNew || !learned) {
+                continue;
+            }
+            String key = stateKey(r.name(), p.patternId);
+            AlertState st = state(key, r);
+            Map<String, Object> values = new HashMap<>(vars);
+            values.put("pattern", p.pattern);
+            values.put("pattern_id", p.patternId);
+            values.put("example", p.example);
+            step(r, st, true, o, p.count, null, identity(o, p.patternId), values, out);
+            alerts.put(key, st);
+        }
+    }
+
+    /** Absence rules on data: a firing absence resolves, and the silence clock restarts. */
+    private void dataSeen(
+            CompiledRule r,
+            Observation o,
+            Map<String, Object> vars,
+            ReadOnlyContext ctx,
+            Collector<Alert> out)
+            throws Exception {
+        String key = stateKey(r.name(), "");
+        AlertState st = state(key, r);
+        if (st.status == AlertState.FIRING) {
+            st.lastValue = (o.windowStart - st.lastSeen) / 1000.0;
+            emit(st, Alert.RESOLVED, o.windowStart, null, r.name(), o.pipeline, out);
+            st.status = AlertState.INACTIVE;
+        }
+        st.lastSeen = Math.max(st.lastSeen, o.windowEnd);
+        long absentFor = r.definition().absentFor().toMillis();
+        Map<String, String> identity = identity(o, null);
+        identity.remove("name");
+        st.labels = labels(r.definition(), identity);
+        st.fingerprint = Fingerprint.of(r.name(), identity);
+        Map<String, Object> values = new HashMap<>(vars);
+        values.put("value", absentFor / 1000.0);
+        values.put("threshold", absentFor / 1000.0);
+        putCommon(values, r.definition(), o.pipeline, st.lastSeen, st.lastSeen + absentFor);
+        st.summary = r.summary(values);
+        st.description = r.description(values);
+        st.threshold = absentFor / 1000.0;
+        ctx.timerService().registerEventTimeTimer(st.lastSeen + absentFor);
+        // If the whole input stops, event time stops too: a wall-clock check covers that case.
+        long now = ctx.timerService().currentProcessingTime();
+        st.armedAt = now;
+        st.armedWatermark = ctx.timerService().currentWatermark();
+        ctx.timerService().registerProcessingTimeTimer((now + absentFor) / 1000 * 1000 + 1000);
+        alerts.put(key, st);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Timers: absence
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        ensureCompiled(ctx.getBroadcastState(TOPIC_RULES));
+        String pipeline = ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf(SEP));
+        List<CompiledRule> rules = byPipeline.getOrDefault(pipeline, List.of());
+        boolean wallClock = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
+        long watermark = ctx.timerService().currentWatermark();
+        for (CompiledRule r : rules) {
+            if (r.kind() != RuleKind.ABSENCE) {
+                continue;
+            }
+            String key = stateKey(r.name(), "");
+            AlertState st = alerts.get(key);
+            if (st == null || st.status == AlertState.FIRING || st.lastSeen == 0) {
+                continue;
+            }
+            long absentFor = r.definition().absentFor().toMillis();
+            long due = st.lastSeen + absentFor;
+            boolean silent =
+                    wallClock
+                            // Only when event time has not moved since the check was armed.
+                            ? watermark <= st.armedWatermark && timestamp >= st.armedAt + absentFor
+                            : timestamp >= due;
+            if (silent) {
+                st.status = AlertState.FIRING;
+                st.startsAt = due;
+                st.lastValue = absentFor / 1000.0;
+                st.lastWindowStart = st.lastSeen;
+                st.lastWindowEnd = due;
+                emit(st, Alert.FIRING, -1, null, r.name(), pipeline, out);
+                alerts.put(key, st);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The lifecycle
+
+    /**
+     * One window's verdict for one alert: moves it between inactive, pending and firing, and emits
+     * a record only on FIRING and RESOLVED.
+     */
+    private void step(
+            CompiledRule r,
+            AlertState st,
+            boolean condition,
+            Observation o,
+            double value,
+            Double threshold,
+            Map<String, String> identity,
+            Map<String, Object> vars,
+            Collector<Alert> out) {
+        RuleDefinition d = r.definition();
+        boolean consecutive = st.lastWindowEnd >= o.windowStart;
+        st.lastValue = value;
+        st.threshold = threshold;
+        st.lastWindowStart = o.windowStart;
+        if (condition) {
+            st.falseSince = -1;
+            if (st.status == AlertState.INACTIVE
+                    || (st.status == AlertState.PENDING && !consecutive)) {
+                st.status = AlertState.PENDING;
+                st.pendingSince = o.windowStart;
+            }
+            if (st.status == AlertState.PENDING
+                    && o.windowEnd - st.pendingSince >= d.forDuration().toMillis()) {
+                st.status = AlertState.FIRING;
+                st.startsAt = o.windowEnd;
+                st.labels = labels(d, identity);
+                st.fingerprint = Fingerprint.of(r.name(), identity);
+                render(r, st, o, value, threshold, vars);
+                st.lastWindowEnd = o.windowEnd;
+                emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline, out);
+            }
+        } else if (st.status == AlertState.PENDING) {
+            st.status = AlertState.INACTIVE;
+        } else if (st.status == AlertState.FIRING) {
+            if (st.falseSince < 0 || !consecutive) {
+                st.falseSince = o.windowStart;
+            }
+            if (o.windowEnd - st.falseSince >= resolveAfter(d, o)) {
+                render(r, st, o, value, threshold, vars);
+                st.lastWindowEnd = o.windowEnd;
+                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline, out);
+                st.status = AlertState.INACTIVE;
+                st.falseSince = -1;
+            }
+        }
+        st.lastWindowEnd = o.windowEnd;
+    }
+
+    private static long resolveAfter(RuleDefinition d, Observation o) {
+        return d.resolveAfter() != null ? d.resolveAfter().toMillis() : o.windowEnd - o.windowStart;
+    }
+
+    private void render(
+            CompiledRule r,
+            AlertState st,
+            Observation o,
+            double value,
+            Double threshold,
+            Map<String, Object> vars) {
+        Map<String, Object> values = new HashMap<>(vars);
+        values.put("value", value);
+        values.put("threshold", threshold);
+        putCommon(values, r.definition(), o.pipeline, o.windowStart, o.windowEnd);
+        st.summary = r.summary(values);
+        st.description = r.description(values);
+    }
+
+    private static void putCommon(
+            Map<String, Object> values, RuleDefinition d, String pipeline, long start, long end) {
+        values.put("rule", d.name());
+        values.put("severity", d.severity());
+        values.put("pipeline", pipeline);
+        values.put("window_start", Times.iso(start));
+        values.put("window_end", Times.iso(end));
+        d.labels().forEach(values::putIfAbsent);
+    }
+
+    private void emit(
+            AlertState st,
+            String status,
+            long endsAt,
+            String reason,
+            String rule,
+            String pipeline,
+            Collector<Alert> out) {
+        Alert a = new Alert();
+        a.fingerprint = st.fingerprint;
+        a.status = status;
+        a.labels = st.labels;
+        a.summary = st.summary;
+        a.description = st.description;
+        a.startsAt = st.startsAt;
+        a.endsAt = endsAt;
+        a.value = st.lastValue;
+        a.threshold = st.threshold;
+        a.windowStart = st.lastWindowStart;
+        a.windowEnd = st.lastWindowEnd;
+        a.rule = rule;
+        a.pipeline = pipeline;
+        a.reason = reason;
+        out.collect(a);
+        AtomicLong count = firing.computeIfAbsent(rule, this::newFiringGauge);
+        if (Alert.FIRING.equals(status)) {
+            fired.inc();
+            count.incrementAndGet();
+        } else {
+            resolved.inc();
+            count.updateAndGet(c -> Math.max(0, c - 1));
+        }
+    }
+
+    /** Group fields (and metric name, pattern id): what identifies an alert of a rule. */
+    private static Map<String, String> identity(Observation o, String patternId) {
+        Map<String, String> id = new TreeMap<>(o.group);
+        if (o.name != null) {
+            id.put("name", o.name);
+        }
+        if (patternId != null) {
+            id.put("pattern_id", patternId);
+        }
+        return id;
+    }
+
+    private static Map<String, String> labels(RuleDefinition d, Map<String, String> identity) {
+        Map<String, String> labels = new TreeMap<>(d.labels());
+        labels.putAll(identity);
+        labels.put("alertname", d.name());
+        labels.put("severity", d.severity());
+        return labels;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Rule changes
+
+    @Override
+    public void processBroadcastElement(RuleUpdate u, Context ctx, Collector<Alert> out)
+            throws Exception {
+        BroadcastState<String, String> topicRules = ctx.getBroadcastState(TOPIC_RULES);
+        RuleDefinition before = effective(u.name, topicRules);
+        if (u.json == null) {
+            topicRules.remove(u.name);
+        } else {
+            topicRules.put(u.name, u.json);
+        }
+        RuleDefinition after = effective(u.name, topicRules);
+        dirty = true;
+        if (before == null
+                || (after != null && RuleJson.version(before).equals(RuleJson.version(after)))) {
+            return;
+        }
+        String reason = after == null ? "rule_deleted" : "rule_changed";
+        long watermark = ctx.currentWatermark();
+        String prefix = before.name() + SEP;
+        ctx.applyToKeyedState(
+                ALERTS,
+                (key, state) -> {
+                    List<String> stale = new ArrayList<>();
+                    for (Map.Entry<String, AlertState> e : state.entries()) {
+                        if (!e.getKey().startsWith(prefix)) {
+                            continue;
+                        }
+                        AlertState st = e.getValue();
+                        if (st.status == AlertState.FIRING) {
+                            long endsAt =
+                                    watermark > st.lastWindowEnd ? watermark : st.lastWindowEnd;
+                            emit(
+                                    st,
+                                    Alert.RESOLVED,
+                                    endsAt,
+                                    reason,
+                                    before.name(),
+                                    before.pipeline(),
+                                    out);
+                        }
+                        stale.add(e.getKey());
+                    }
+                    for (String k : stale) {
+                        state.remove(k);
+                    }
+                });
+    }
+
+    private RuleDefinition effective(String name, ReadOnlyBroadcastState<String, String> topic)
+            throws Exception {
+        String json = topic.get(name);
+        if (json != null) {
+            return RuleJson.fromTrustedJson(json, RuleControl.SOURCE);
+        }
+        return fileRules.get(name);
+    }
+
+    private void ensureCompiled(ReadOnlyBroadcastState<String, String> topic) throws Exception {
+        if (!dirty) {
+            return;
+        }
+        Map<String, RuleDefinition> effective = new LinkedHashMap<>(fileRules);
+        for (Map.Entry<String, String> e : topic.immutableEntries()) {
+            effective.put(e.getKey(), RuleJson.fromTrustedJson(e.getValue(), RuleControl.SOURCE));
+        }
+        byPipeline = new HashMap<>();
+        for (RuleDefinition d : effective.values()) {
+            List<ConfigProblem> problems = new ArrayList<>();
+            CompiledRule r = RuleLoader.check(d, config, problems);
+            if (r == null) {
+                evaluationErrors.inc();
+                continue;
+            }
+            byPipeline.computeIfAbsent(d.pipeline(), p -> new ArrayList<>()).add(r);
+        }
+        dirty = false;
+    }
+
+    private AlertState state(String key, CompiledRule r) throws Exception {
+        AlertState st = alerts.get(key);
+        if (st == null || !r.version().equals(st.ruleVersion)) {
+            st = new AlertState();
+            st.ruleVersion = r.version();
+        }
+        return st;
+    }
+
+    private static String stateKey(String rule, String sub) {
+        return rule + SEP + (sub == null ? "" : sub);
+    }
+
+    /** The CEL variables of an aggregate: INT fields as longs, as CEL wants them. */
+    static Map<String, Object> variables(Observation o, AggregateSchema schema) {
+        Map<String, Object> vars = new HashMap<>();
+        for (Map.Entry<String, AggregateSchema.Type> f : schema.fields().entrySet()) {
+            String name = f.getKey();
+            switch (f.getValue()) {
+                case INT:
+                    vars.put(name, Math.round(o.numbers.getOrDefault(name, 0.0)));
+                    break;
+                case DOUBLE:
+                    vars.put(name, o.numbers.getOrDefault(name, 0.0));
+                    break;
+                default:
+                    vars.put(name, "");
+            }
+        }
+        for (Map.Entry<String, String> g : o.group.entrySet()) {
+            vars.put(AggregateSchema.identifier(g.getKey()), g.getValue());
+        }
+        if (o.name != null) {
+            vars.put("name", o.name);
+        }
+        return vars;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The alerts-firing gauge survives restarts through operator state.
+
+    private AtomicLong newFiringGauge(String rule) {
+        AtomicLong c = new AtomicLong();
+        registerFiringGauge(rule, c);
+        return c;
+    }
+
+    private void registerFiringGauge(String rule, AtomicLong count) {
+        if (metrics != null) {
+            metrics.addGroup("rule", rule).gauge("alertsFiring", count::get);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        List<String> counts = new ArrayList<>();
+        firing.forEach((rule, c) -> counts.add(rule + SEP + c.get()));
+        firingCounts.update(counts);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        firingCounts =
+                context.getOperatorStateStore()
+                        .getListState(new ListStateDescriptor<>("alerts-firing", Types.STRING));
+        firing = new HashMap<>();
+        for (String entry : firingCounts.get()) {
+            int at = entry.lastIndexOf(SEP);
+            firing.computeIfAbsent(entry.substring(0, at), k -> new AtomicLong())
+                    .addAndGet(Long.parseLong(entry.substring(at + 1)));
+        }
+    }
+}
