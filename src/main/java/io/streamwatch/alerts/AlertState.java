@@ -47,9 +47,7 @@ public class AlertState {
     // Absence rules: the end of the newest window seen for the group.
     public long lastSeen;
 
-    /** Absence rules: the watermark and wall clock when the idle-input check was armed. */
-    public long armedWatermark;
-
+    /** Absence rules: wall-clock time of the newest data, for the idle-input check. */
     public long armedAt;
 
     public AlertState() {}

@@ -83,6 +83,11 @@ public class RuleEvaluator
     private transient Counter resolved;
     private transient Counter evaluationErrors;
 
+    // When this subtask last saw its watermark move (wall clock): tells a stalled input apart
+    // from one that is merely slow.
+    private transient long watermarkSeen;
+    private transient long watermarkMovedAt;
+
     public RuleEvaluator(StreamwatchConfig config, List<RuleDefinition> rules) {
         this.config = config;
         rules.forEach(r -> fileRules.put(r.name(), r));
@@ -107,6 +112,8 @@ public class RuleEvaluator
             schemas.put(p.name(), AggregateSchema.of(p));
         }
         dirty = true;
+        watermarkSeen = Long.MIN_VALUE;
+        watermarkMovedAt = System.currentTimeMillis();
         metrics = getRuntimeContext().getMetricGroup().addGroup("streamwatch");
         fired = metrics.addGroup("status", Alert.FIRING).counter("alertTransitions");
         resolved = metrics.addGroup("status", Alert.RESOLVED).counter("alertTransitions");
@@ -278,9 +285,11 @@ public class RuleEvaluator
         st.threshold = absentFor / 1000.0;
         ctx.timerService().registerEventTimeTimer(st.lastSeen + absentFor);
         // If the whole input stops, event time stops too: a wall-clock check covers that case.
+        // A timer a second from now notices the watermark that follows this aggregate.
         long now = ctx.timerService().currentProcessingTime();
+        noteWatermark(ctx.timerService().currentWatermark(), now);
         st.armedAt = now;
-        st.armedWatermark = ctx.timerService().currentWatermark();
+        ctx.timerService().registerProcessingTimeTimer(now / 1000 * 1000 + 1000);
         ctx.timerService().registerProcessingTimeTimer((now + absentFor) / 1000 * 1000 + 1000);
         alerts.put(key, st);
     }
@@ -295,6 +304,7 @@ public class RuleEvaluator
         List<CompiledRule> rules = byPipeline.getOrDefault(pipeline, List.of());
         boolean wallClock = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         long watermark = ctx.timerService().currentWatermark();
+        noteWatermark(watermark, ctx.timerService().currentProcessingTime());
         for (CompiledRule r : rules) {
             if (r.kind() != RuleKind.ABSENCE) {
                 continue;
@@ -308,8 +318,9 @@ public class RuleEvaluator
             long due = st.lastSeen + absentFor;
             boolean silent =
                     wallClock
-                            // Only when event time has not moved since the check was armed.
-                            ? watermark <= st.armedWatermark && timestamp >= st.armedAt + absentFor
+                            // Only when event time itself has stood still that long.
+                            ? timestamp >= st.armedAt + absentFor
+                                    && timestamp - watermarkMovedAt >= absentFor
                             : timestamp >= due;
             if (silent) {
                 st.status = AlertState.FIRING;
@@ -320,6 +331,13 @@ public class RuleEvaluator
                 emit(st, Alert.FIRING, -1, null, r.name(), pipeline, out);
                 alerts.put(key, st);
             }
+        }
+    }
+
+    private void noteWatermark(long watermark, long now) {
+        if (watermark != watermarkSeen) {
+            watermarkSeen = watermark;
+            watermarkMovedAt = now;
         }
     }
 

@@ -1,0 +1,332 @@
+package io.streamwatch.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamwatch.config.ConfigProblem;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.records.GroupKey;
+import io.streamwatch.records.PatternCount;
+import io.streamwatch.rules.RuleDefinition;
+import io.streamwatch.rules.RuleJson;
+import io.streamwatch.rules.RuleReader;
+import io.streamwatch.testing.TestPipelines;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The alert lifecycle of every rule kind, driven through Flink's keyed broadcast harness. */
+class RuleEvaluatorTest {
+    static final long T0 = Instant.parse("2026-11-25T10:00:00Z").toEpochMilli();
+    static final long MIN = 60_000;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final StreamwatchConfig config =
+            TestPipelines.job(
+                    "x",
+                    "t",
+                    List.of(
+                            TestPipelines.logs("streamwatch"),
+                            TestPipelines.metrics("streamwatch")),
+                    "d",
+                    "l");
+    private KeyedBroadcastOperatorTestHarness<String, Observation, RuleUpdate, Alert> harness;
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    static RuleDefinition rule(String yaml) throws Exception {
+        List<ConfigProblem> problems = new ArrayList<>();
+        RuleDefinition d = RuleReader.read(YAML.readTree(yaml), "rules/test.yaml", 0, problems);
+        assertThat(problems).isEmpty();
+        return d;
+    }
+
+    private void open(RuleDefinition... rules) throws Exception {
+        harness = harness(rules);
+        harness.open();
+        // As in the job: rule changes carry no event time and never hold the watermark back.
+        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, Observation, RuleUpdate, Alert> harness(
+            RuleDefinition... rules) throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new RuleEvaluator(config, List.of(rules)),
+                        List.of(RuleEvaluator.TOPIC_RULES)),
+                Observation::evaluationKey,
+                Types.STRING,
+                1,
+                1,
+                0);
+    }
+
+    static Observation logs(
+            String service, int window, long total, double errorRatio, String... patterns) {
+        Observation o = new Observation();
+        o.pipeline = "app-logs";
+        o.groupKey = service;
+        o.group = Map.of("service", service);
+        o.windowStart = T0 + window * MIN;
+        o.windowEnd = o.windowStart + MIN;
+        o.numbers = new HashMap<>(Map.of("total", (double) total, "error_ratio", errorRatio));
+        o.patterns = new ArrayList<>();
+        for (String p : patterns) {
+            o.patterns.add(
+                    new PatternCount(Integer.toHexString(p.hashCode()), p, 3, p + " example"));
+        }
+        return o;
+    }
+
+    static Observation metric(String host, int window, double p99) {
+        Observation o = new Observation();
+        o.pipeline = "app-metrics";
+        o.groupKey = "checkout" + GroupKey.SEPARATOR + host;
+        o.name = "http.server.duration";
+        o.group = Map.of("service", "checkout", "host", host);
+        o.windowStart = T0 + window * MIN;
+        o.windowEnd = o.windowStart + MIN;
+        o.numbers = new HashMap<>(Map.of("count", 100.0, "p99", p99));
+        o.patterns = List.of();
+        return o;
+    }
+
+    private void observe(Observation o) throws Exception {
+        harness.processElement(o, o.windowEnd - 1);
+    }
+
+    private List<Alert> alerts() {
+        List<Alert> out = harness.extractOutputValues();
+        return out;
+    }
+
+    private static final String HIGH_ERRORS =
+            "{name: HighErrorRatio, pipeline: app-logs, condition: 'error_ratio > 0.05 && total >= 20',"
+                    + " for: 2m, severity: page, labels: {team: payments},"
+                    + " summary: '{{service}} error ratio {{value|pct}} > {{threshold|pct}}'}";
+
+    @Test
+    void firesOnceAfterForAndResolvesOnceAfterResolveAfter() throws Exception {
+        open(rule(HIGH_ERRORS));
+        observe(logs("checkout", 0, 100, 0.12));
+        assertThat(alerts()).as("pending: for 2m has not passed").isEmpty();
+        observe(logs("checkout", 1, 100, 0.12));
+        observe(logs("checkout", 2, 100, 0.20));
+        observe(logs("checkout", 3, 10, 0.50)); // total < 20: false
+        List<Alert> out = alerts();
+        assertThat(out).extracting(a -> a.status).containsExactly("firing", "resolved");
+        Alert firing = out.get(0);
+        assertThat(firing.labels)
+                .containsEntry("alertname", "HighErrorRatio")
+                .containsEntry("severity", "page")
+                .containsEntry("service", "checkout")
+                .containsEntry("team", "payments");
+        assertThat(firing.summary).isEqualTo("checkout error ratio 12.0% > 5.0%");
+        assertThat(firing.startsAt).isEqualTo(T0 + 2 * MIN);
+        assertThat(firing.endsAt).isEqualTo(-1);
+        assertThat(firing.value).isEqualTo(0.12);
+        assertThat(firing.threshold).isEqualTo(0.05);
+        assertThat(firing.fingerprint).matches("[0-9a-f]{16}").isEqualTo(out.get(1).fingerprint);
+        assertThat(firing.fingerprint)
+                .isEqualTo(Fingerprint.of("HighErrorRatio", Map.of("service", "checkout")));
+        assertThat(out.get(1).endsAt).isEqualTo(T0 + 4 * MIN);
+        assertThat(out.get(1).startsAt).isEqualTo(firing.startsAt);
+    }
+
+    @Test
+    void aBrokenRunOfTrueWindowsRestartsTheForClock() throws Exception {
+        open(rule(HIGH_ERRORS));
+        observe(logs("checkout", 0, 100, 0.12));
+        observe(logs("checkout", 1, 100, 0.01));
+        observe(logs("checkout", 2, 100, 0.12));
+        observe(logs("checkout", 4, 100, 0.12)); // window 3 missing: not consecutive
+        assertThat(alerts()).isEmpty();
+        observe(logs("checkout", 5, 100, 0.12));
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing");
+    }
+
+    @Test
+    void resolveAfterWaitsForConsecutiveFalseWindows() throws Exception {
+        open(
+                rule(
+                        "{name: SlowP99, pipeline: app-metrics, condition: 'p99 > 500', resolve_after: 2m}"));
+        observe(metric("web-1", 0, 900));
+        observe(metric("web-1", 1, 100));
+        observe(metric("web-1", 2, 900)); // true again: the resolve clock restarts
+        observe(metric("web-1", 3, 100));
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing");
+        observe(metric("web-1", 4, 100));
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing", "resolved");
+        assertThat(alerts().get(0).labels)
+                .containsEntry("name", "http.server.duration")
+                .containsEntry("host", "web-1");
+    }
+
+    @Test
+    void absenceFiresOnEventTimeWhenOneGroupFallsSilentAndResolvesWhenDataReturns()
+            throws Exception {
+        open(rule("{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 3m}"));
+        observe(metric("web-1", 0, 10));
+        observe(metric("web-2", 0, 10));
+        for (int w = 1; w <= 4; w++) {
+            observe(metric("web-2", w, 10));
+            harness.processWatermark(T0 + (w + 1) * MIN);
+        }
+        List<Alert> out = alerts();
+        assertThat(out)
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.status).isEqualTo("firing");
+                            assertThat(a.labels)
+                                    .containsEntry("host", "web-1")
+                                    .doesNotContainKey("name");
+                            assertThat(a.startsAt).isEqualTo(T0 + 4 * MIN);
+                        });
+        observe(metric("web-1", 6, 10));
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing", "resolved");
+    }
+
+    @Test
+    void absenceFiresOnTheWallClockWhenAllInputStops() throws Exception {
+        open(rule("{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 5m}"));
+        harness.setProcessingTime(1_000_000);
+        observe(metric("web-1", 0, 10));
+        harness.processWatermark(T0 + MIN);
+        harness.setProcessingTime(1_001_000);
+        harness.setProcessingTime(1_000_000 + 4 * MIN);
+        assertThat(alerts()).isEmpty();
+        // No watermark progress at all, five minutes later on the wall clock.
+        harness.setProcessingTime(1_000_000 + 5 * MIN + 2_000);
+        assertThat(alerts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.status).isEqualTo("firing"));
+    }
+
+    @Test
+    void anomalyWaitsForItsWarmupThenFiresBeyondKSigma() throws Exception {
+        open(
+                rule(
+                        "{name: RequestSpike, pipeline: app-logs, kind: anomaly, field: total, sigmas: 3, warmup: 5, alpha: 0.3}"));
+        observe(logs("checkout", 0, 1000, 0));
+        observe(logs("checkout", 1, 5000, 0)); // an outlier during warm-up never fires
+        long[] normal = {1000, 1040, 980, 1010, 990, 1020};
+        for (int i = 0; i < normal.length; i++) {
+            observe(logs("checkout", 2 + i, normal[i], 0));
+        }
+        assertThat(alerts()).isEmpty();
+        observe(logs("checkout", 8, 20000, 0));
+        assertThat(alerts())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.status).isEqualTo("firing");
+                            assertThat(a.value).isEqualTo(20000);
+                            assertThat(a.threshold).isGreaterThan(1000);
+                        });
+    }
+
+    @Test
+    void aNewPatternFiresOnceAfterLearningAndIsForgottenAfterItsRetention() throws Exception {
+        open(
+                rule(
+                        "{name: NewError, pipeline: app-logs, kind: new_pattern, warmup: 1, retention: 10m}"));
+        observe(logs("checkout", 0, 10, 0.1, "Timeout after <NUM> ms"));
+        assertThat(alerts()).as("the first window only learns").isEmpty();
+        observe(logs("checkout", 1, 10, 0.1, "Timeout after <NUM> ms", "Disk <PATH> full"));
+        assertThat(alerts())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.status).isEqualTo("firing");
+                            assertThat(a.labels).containsKey("pattern_id");
+                            assertThat(a.summary).contains("Disk <PATH> full");
+                        });
+        observe(logs("checkout", 2, 10, 0.1, "Disk <PATH> full"));
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing", "resolved");
+        // Unseen for longer than the retention: new again.
+        observe(logs("checkout", 20, 10, 0.1, "Timeout after <NUM> ms"));
+        assertThat(alerts())
+                .extracting(a -> a.status)
+                .containsExactly("firing", "resolved", "firing");
+    }
+
+    @Test
+    void controlTopicRulesAddUpdateAndDeleteWhileRunning() throws Exception {
+        open();
+        observe(logs("checkout", 0, 100, 0.5));
+        assertThat(alerts()).isEmpty();
+        RuleDefinition v1 =
+                rule("{name: Errors, pipeline: app-logs, condition: 'error_ratio > 0.1'}");
+        harness.processBroadcastElement(new RuleUpdate("Errors", RuleJson.toJson(v1)), 0);
+        observe(logs("checkout", 1, 100, 0.5));
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing");
+        // A changed rule resolves what the old version fired; the new one decides afresh.
+        RuleDefinition v2 =
+                rule("{name: Errors, pipeline: app-logs, condition: 'error_ratio > 0.9'}");
+        harness.processBroadcastElement(new RuleUpdate("Errors", RuleJson.toJson(v2)), 0);
+        assertThat(alerts())
+                .extracting(a -> a.status + ":" + a.reason)
+                .containsExactly("firing:null", "resolved:rule_changed");
+        observe(logs("checkout", 2, 100, 0.95));
+        harness.processBroadcastElement(new RuleUpdate("Errors", null), 0);
+        observe(logs("checkout", 3, 100, 0.95));
+        assertThat(alerts())
+                .extracting(a -> a.status + ":" + a.reason)
+                .containsExactly(
+                        "firing:null",
+                        "resolved:rule_changed",
+                        "firing:null",
+                        "resolved:rule_deleted");
+    }
+
+    @Test
+    void aTopicRuleOverridesAFileRuleAndDeletingItBringsTheFileRuleBack() throws Exception {
+        open(rule("{name: Errors, pipeline: app-logs, condition: 'error_ratio > 0.9'}"));
+        RuleDefinition strict =
+                rule("{name: Errors, pipeline: app-logs, condition: 'error_ratio > 0.1'}");
+        harness.processBroadcastElement(new RuleUpdate("Errors", RuleJson.toJson(strict)), 0);
+        observe(logs("checkout", 0, 100, 0.5));
+        assertThat(alerts()).hasSize(1);
+        harness.processBroadcastElement(new RuleUpdate("Errors", null), 0);
+        observe(logs("checkout", 1, 100, 0.5));
+        observe(logs("checkout", 2, 100, 0.95));
+        assertThat(alerts())
+                .extracting(a -> a.status)
+                .containsExactly("firing", "resolved", "firing");
+    }
+
+    @Test
+    void alertStateAndTopicRulesSurviveARestoreWithoutFiringTwice() throws Exception {
+        open();
+        RuleDefinition r =
+                rule("{name: Errors, pipeline: app-logs, condition: 'error_ratio > 0.1'}");
+        harness.processBroadcastElement(new RuleUpdate("Errors", RuleJson.toJson(r)), 0);
+        observe(logs("checkout", 0, 100, 0.5));
+        assertThat(alerts()).hasSize(1);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness();
+        harness.initializeState(snapshot);
+        harness.open();
+        observe(logs("checkout", 1, 100, 0.5));
+        assertThat(alerts()).as("still firing: no second FIRING").isEmpty();
+        observe(logs("checkout", 2, 100, 0.0));
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("resolved");
+    }
+}
