@@ -41,7 +41,7 @@ class DefaultConfigTest {
                 .isEqualTo(
                         new AlertsConfig(
                                 "streamwatch.alerts",
-                                List.of(),
+                                List.of("rules/*.yaml"),
                                 "streamwatch.rules",
                                 "streamwatch.rule-status"));
         assertThat(c.deadLetterTopic()).isEqualTo("streamwatch.dead-letter");

@@ -97,6 +97,32 @@ public final class SharedKafka {
         return producer.send(new ProducerRecord<>(topic, partition, null, value)).get().offset();
     }
 
+    /** Sends a keyed record (a null value is a tombstone) and waits for the acknowledgement. */
+    public static void sendKeyed(
+            KafkaProducer<byte[], byte[]> producer, String topic, String key, String value)
+            throws Exception {
+        producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                value == null
+                                        ? null
+                                        : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .get();
+    }
+
+    /** A compacted topic, as the rule control topic must be. */
+    public static void createCompactedTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(topic, 1, (short) 1)
+                                            .configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
+        }
+    }
+
     /**
      * Reads a whole topic with {@code read_committed} until {@code done} holds for what was read,
      * or fails at the deadline with what it saw.

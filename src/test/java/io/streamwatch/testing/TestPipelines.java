@@ -117,4 +117,19 @@ public final class TestPipelines {
                 deadLetterTopic,
                 lateTopic);
     }
+
+    /** The same job with alerting on these topics. */
+    public static StreamwatchConfig withAlerts(StreamwatchConfig c, AlertsConfig alerts) {
+        return new StreamwatchConfig(
+                c.source(),
+                c.kafka(),
+                c.delivery(),
+                c.checkpoint(),
+                c.parallelism(),
+                c.limits(),
+                c.pipelines(),
+                alerts,
+                c.deadLetterTopic(),
+                c.lateEventsTopic());
+    }
 }
