@@ -3,6 +3,7 @@ package io.streamwatch;
 import io.streamwatch.cli.ConfigOptions;
 import io.streamwatch.cli.LoadedJob;
 import io.streamwatch.cli.Summary;
+import io.streamwatch.cli.TestRulesCommand;
 import io.streamwatch.cli.ValidateCommand;
 import io.streamwatch.cli.VersionProvider;
 import io.streamwatch.config.ConfigException;
@@ -32,7 +33,11 @@ import picocli.CommandLine.Unmatched;
         usageHelpWidth = 100,
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
-        subcommands = {ValidateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            ValidateCommand.class,
+            TestRulesCommand.class,
+            CommandLine.HelpCommand.class
+        },
         description = {
             "Aggregates logs and metrics from Kafka in event-time windows, evaluates alert rules"
                     + " and writes aggregates and alerts back to Kafka, exactly once.",

@@ -34,6 +34,9 @@ public class RuleControl extends ProcessFunction<RuleRecord, RuleUpdate> {
 
     @Override
     public void processElement(RuleRecord r, Context ctx, Collector<RuleUpdate> out) {
+        if (r.offset == RuleRecord.NONE) {
+            return;
+        }
         RuleStatus s = new RuleStatus();
         s.rule = r.name;
         s.offset = r.offset;

@@ -40,6 +40,13 @@ public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> 
         this(pipeline.name(), InputFormats.create(pipeline, limits), limits);
     }
 
+    /** A decoder used outside a Kafka source, so there are no metrics to register. */
+    public static RecordDecoder standalone(PipelineConfig pipeline, LimitsConfig limits) {
+        RecordDecoder d = new RecordDecoder(pipeline, limits);
+        d.format.open();
+        return d;
+    }
+
     @VisibleForTesting
     RecordDecoder(String pipeline, InputFormat format, LimitsConfig limits) {
         this.pipeline = pipeline;
@@ -184,6 +191,18 @@ public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> 
     @Override
     public TypeInformation<Decoded> getProducedType() {
         return TypeInformation.of(Decoded.class);
+    }
+
+    /**
+     * Decodes one payload outside a Kafka source (rule tests, backtests): its events, or the one
+     * dead letter that replaces them.
+     */
+    public List<Decoded> decodeAll(byte[] value, RecordOrigin origin) {
+        if (origin == null) {
+            origin = new RecordOrigin();
+        }
+        Decoded rejected = decode(value, origin);
+        return rejected != null ? List.of(rejected) : new ArrayList<>(buffer);
     }
 
     @VisibleForTesting

@@ -93,6 +93,7 @@ public final class StreamwatchJob {
     private final List<RuleDefinition> rules;
     private final Sources sources;
     private final Sinks sinks;
+    private boolean watermarkPerEvent;
 
     /**
      * @param rules the checked rules of the rule files
@@ -103,6 +104,16 @@ public final class StreamwatchJob {
         this.rules = List.copyOf(rules);
         this.sources = sources;
         this.sinks = sinks;
+    }
+
+    /**
+     * Emits a watermark after every event instead of periodically. For bounded replays (rule tests,
+     * backtests), whose records arrive faster than the periodic watermark: without it, event time
+     * would jump to the end at once and timers would see the data out of order.
+     */
+    public StreamwatchJob watermarkEveryEvent() {
+        this.watermarkPerEvent = true;
+        return this;
     }
 
     /** Adds the whole pipeline to {@code env}. */
@@ -117,7 +128,7 @@ public final class StreamwatchJob {
             DataStream<Decoded> decoded =
                     env.fromSource(
                                     sources.pipeline(p),
-                                    watermarks(p),
+                                    watermarkPerEvent ? watermarksPerEvent(p) : watermarks(p),
                                     "Read " + p.topic() + " (" + p.name() + ")")
                             .uid("source-" + p.name());
             DataStream<KafkaMessage> aggregates =
@@ -318,6 +329,28 @@ public final class StreamwatchJob {
                 WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(p.outOfOrderness())
                         .withTimestampAssigner((d, kafkaTs) -> d.eventTime());
         return p.idleness().isZero() ? s : s.withIdleness(p.idleness());
+    }
+
+    /** As {@link #watermarks}, but a watermark follows every event (bounded replays). */
+    static WatermarkStrategy<Decoded> watermarksPerEvent(PipelineConfig p) {
+        long delay = p.outOfOrderness().toMillis();
+        return WatermarkStrategy.<Decoded>forGenerator(
+                        ctx ->
+                                new WatermarkGenerator<>() {
+                                    private long newest = Long.MIN_VALUE + delay + 1;
+
+                                    @Override
+                                    public void onEvent(Decoded d, long ts, WatermarkOutput out) {
+                                        if (ts > newest) {
+                                            newest = ts;
+                                            out.emitWatermark(new Watermark(newest - delay - 1));
+                                        }
+                                    }
+
+                                    @Override
+                                    public void onPeriodicEmit(WatermarkOutput out) {}
+                                })
+                .withTimestampAssigner((d, kafkaTs) -> d.eventTime());
     }
 
     static WindowAssigner<Object, TimeWindow> windows(WindowConfig w) {

@@ -1,10 +1,14 @@
 package io.streamwatch.records;
 
+import java.io.Serializable;
+
 /**
  * A record that could not be used, with the reason and its raw bytes, as written to the dead-letter
  * topic (SPEC section 5). Nothing is dropped silently: every rejected input becomes one of these.
  */
-public class DeadLetter {
+public class DeadLetter implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public String sourceTopic;
     public int partition;
     public long offset;

@@ -1,11 +1,15 @@
 package io.streamwatch.records;
 
+import java.io.Serializable;
+
 /**
  * What the Kafka deserializer emits for one input record: exactly one of {@link #log}, {@link
  * #metric} or {@link #deadLetter} is set. Parsing inside the source (rather than in a later
  * operator) lets the source assign timestamps and watermarks per Kafka partition.
  */
-public class Decoded {
+public class Decoded implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public LogEvent log;
     public MetricPoint metric;
     public DeadLetter deadLetter;

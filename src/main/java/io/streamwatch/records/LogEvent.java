@@ -1,10 +1,14 @@
 package io.streamwatch.records;
 
+import java.io.Serializable;
+
 /**
  * One parsed log line, reduced to what the log aggregates need. A Flink POJO: public fields and a
  * no-argument constructor, so Flink serializes it without Kryo.
  */
-public class LogEvent {
+public class LogEvent implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The group key: the values of the pipeline's group fields, joined by {@link GroupKey}. */
     public String key;
 

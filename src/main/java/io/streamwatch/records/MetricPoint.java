@@ -1,7 +1,11 @@
 package io.streamwatch.records;
 
+import java.io.Serializable;
+
 /** One parsed metric sample. A Flink POJO (see {@link LogEvent}). */
-public class MetricPoint {
+public class MetricPoint implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The group key: metric name, then the group field values, joined by {@link GroupKey}. */
     public String key;
 
