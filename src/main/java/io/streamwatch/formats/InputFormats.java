@@ -2,6 +2,7 @@ package io.streamwatch.formats;
 
 import io.streamwatch.config.LimitsConfig;
 import io.streamwatch.config.PipelineConfig;
+import io.streamwatch.config.PipelineKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Map;
 /** Picks the {@link InputFormat} for a pipeline's {@code format} setting. */
 public final class InputFormats {
     /** The formats this build reads. */
-    public static final List<String> NAMES = List.of("streamwatch", "ecs", "otel");
+    public static final List<String> NAMES = List.of("streamwatch", "ecs", "otel", "telegraf");
 
     /** OTLP's semantic conventions for the two group fields every pipeline knows. */
     private static final Map<String, String> OTEL_ATTRIBUTES =
@@ -30,6 +31,13 @@ public final class InputFormats {
                         pipeline.groupBy(),
                         groupKeys(pipeline, OTEL_ATTRIBUTES),
                         limits);
+            case "telegraf":
+                if (pipeline.kind() != PipelineKind.METRICS) {
+                    throw new IllegalArgumentException(
+                            "pipeline '" + pipeline.name() + "': telegraf is a metrics format");
+                }
+                return new TelegrafFormat(
+                        pipeline.groupBy(), groupKeys(pipeline, Map.of()), limits);
             default:
                 FieldMapping preset = FieldMapping.preset(format);
                 if (preset == null) {
