@@ -38,8 +38,13 @@ final class PipelineReader {
     // Each record is added to size/slide sliding windows; beyond this it is a mistake, not a plan.
     private static final long MAX_WINDOWS_PER_RECORD = 100;
 
-    /** Formats this version can read; the others are part of the contract and still to come. */
-    private static final Set<String> IMPLEMENTED_FORMATS = Set.of("streamwatch", "ecs");
+    /** Formats this version can read; a format of the contract may be listed before it is. */
+    private static final Set<String> IMPLEMENTED_FORMATS =
+            Set.of("streamwatch", "ecs", "otel", "telegraf");
+
+    /** Fields whose place otel and telegraf fix themselves; {@code fields} may not move them. */
+    private static final List<String> FIXED_FIELDS =
+            List.of("timestamp", "level", "message", "name", "value");
 
     private PipelineReader() {}
 
@@ -96,6 +101,19 @@ final class PipelineReader {
                             + " or map your fields with `fields`");
         }
         Map<String, String> fields = s.stringMap("fields");
+        if (format.equals("otel") || format.equals("telegraf")) {
+            for (String f : FIXED_FIELDS) {
+                if (fields.containsKey(f)) {
+                    s.problem(
+                            "fields",
+                            Names.quote(f)
+                                    + " cannot be remapped: "
+                                    + format
+                                    + " reads its own fixed fields; `fields` may only rename"
+                                    + " group fields (e.g. service: app.name)");
+                }
+            }
+        }
         List<String> groupBy = groupBy(s, kind);
         WindowConfig window = window(s.nested("window"));
         Duration outOfOrderness =

@@ -11,7 +11,6 @@ import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricPoint;
 import io.streamwatch.records.RejectReason;
-import io.streamwatch.records.Times;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,24 +86,12 @@ public final class MappedJsonFormat implements InputFormat {
         }
         Capture[] c;
         try (JsonParser p = factory.createParser(payload)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                throw new RejectException(RejectReason.EMPTY, "the payload is blank");
-            }
-            if (first != JsonToken.START_OBJECT) {
-                throw new RejectException(
-                        RejectReason.NOT_AN_OBJECT, "the payload is a JSON " + describe(first));
-            }
+            Payloads.startObject(p);
             c = extractor.extract(p);
-            if (p.nextToken() != null) {
-                throw new RejectException(
-                        RejectReason.MALFORMED_JSON,
-                        "unexpected content after the JSON object at column "
-                                + p.currentLocation().getColumnNr());
-            }
+            Payloads.expectEnd(p);
         }
         long ts = Timestamps.read(c[TS], timestampPath, 1L);
-        checkSkew(ts, origin);
+        Payloads.checkSkew(ts, origin, maxAgeMillis, maxFutureMillis);
         groupValues.clear();
         if (kind == PipelineKind.METRICS) {
             String name = requiredText(c[LEVEL_OR_NAME], namePath);
@@ -147,22 +134,6 @@ public final class MappedJsonFormat implements InputFormat {
             }
             String v = g.asText();
             groupValues.add(v == null ? GroupKey.MISSING : v);
-        }
-    }
-
-    private void checkSkew(long ts, RecordOrigin origin) throws RejectException {
-        if (origin.kafkaTimestamp < 0) {
-            return;
-        }
-        if (ts < origin.kafkaTimestamp - maxAgeMillis
-                || ts > origin.kafkaTimestamp + maxFutureMillis) {
-            throw new RejectException(
-                    RejectReason.TIMESTAMP_OUT_OF_RANGE,
-                    "event time "
-                            + Times.iso(ts)
-                            + " is too far from the record's Kafka time "
-                            + Times.iso(origin.kafkaTimestamp)
-                            + " (limits.max_event_age / max_event_future)");
         }
     }
 
@@ -238,21 +209,5 @@ public final class MappedJsonFormat implements InputFormat {
             throw new RejectException(RejectReason.NON_FINITE_NUMBER, "'" + path + "' is " + v);
         }
         return v;
-    }
-
-    private static String describe(JsonToken t) {
-        switch (t) {
-            case START_ARRAY:
-                return "array, not an object";
-            case VALUE_STRING:
-                return "string, not an object";
-            case VALUE_NULL:
-                return "null, not an object";
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return "boolean, not an object";
-            default:
-                return "number, not an object";
-        }
     }
 }

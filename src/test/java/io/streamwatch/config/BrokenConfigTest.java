@@ -42,11 +42,18 @@ class BrokenConfigTest {
                         "kind",
                         "\"log\" is not one of logs, metrics (did you mean \"logs\"?)"),
                 row(
-                        "format-not-yet-supported.yaml",
+                        "unknown-format.yaml",
                         Map.of(),
                         "pipeline 'otel-logs'",
                         "format",
-                        "\"otel\" is not supported by this version yet"),
+                        "\"otlp\" is not one of streamwatch, ecs, otel, telegraf (did you mean"
+                                + " \"otel\"?)"),
+                row(
+                        "fixed-field-remapped.yaml",
+                        Map.of(),
+                        "pipeline 'otel-logs'",
+                        "fields",
+                        "\"timestamp\" cannot be remapped: otel reads its own fixed fields"),
                 row("missing-topic.yaml", Map.of(), "pipeline 'app-logs'", "topic", "is missing"),
                 row(
                         "duplicate-pipeline.yaml",

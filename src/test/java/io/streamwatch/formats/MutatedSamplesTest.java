@@ -1,0 +1,162 @@
+package io.streamwatch.formats;
+
+import static io.streamwatch.formats.Samples.origin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamwatch.config.PipelineKind;
+import io.streamwatch.records.Decoded;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Random mutations of the real samples, bytes and JSON values alike: the decoder never throws, and
+ * each record gives either events (all complete, all finite) or exactly one dead letter. Seeded, so
+ * a failure reproduces.
+ */
+class MutatedSamplesTest {
+    private static final int ROUNDS = 1500;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    static Stream<Arguments> samples() {
+        return Stream.of(
+                Arguments.of("otel", PipelineKind.LOGS, "otel/logs-two-resources.json"),
+                Arguments.of("otel", PipelineKind.METRICS, "otel/metrics-gauge-sum-histogram.json"),
+                Arguments.of("otel", PipelineKind.METRICS, "otel/metrics-summary-exponential.json"),
+                Arguments.of("telegraf", PipelineKind.METRICS, "telegraf/batch.json"),
+                Arguments.of("telegraf", PipelineKind.METRICS, "telegraf/procstat-nanos.json"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("samples")
+    void neverThrowsAndGivesEventsOrOneDeadLetter(String format, PipelineKind kind, String sample)
+            throws Exception {
+        RecordDecoder d =
+                Samples.decoder(format, kind, List.of("service", "host", "k8s.pod.name"), Map.of());
+        byte[] original = Samples.read(sample);
+        JsonNode tree = MAPPER.readTree(original);
+        Random random = new Random(sample.hashCode());
+        int events = 0;
+        int deadLetters = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            byte[] mutated =
+                    i % 2 == 0
+                            ? mutateBytes(original, random)
+                            : MAPPER.writeValueAsBytes(mutateTree(tree.deepCopy(), random));
+            Decoded rejected = d.decode(mutated, origin());
+            if (rejected != null) {
+                deadLetters++;
+                assertThat(rejected.deadLetter.reason).isNotBlank();
+                assertThat(rejected.deadLetter.detail).isNotBlank();
+                assertThat(d.lastDecoded()).isEmpty();
+                continue;
+            }
+            assertThat(d.lastDecoded()).as("events of %s", new String(mutated)).isNotEmpty();
+            for (Decoded e : d.lastDecoded()) {
+                events++;
+                if (kind == PipelineKind.LOGS) {
+                    assertThat(e.log.key).isNotNull();
+                    assertThat(e.log.message).isNotNull();
+                } else {
+                    assertThat(e.metric.key).startsWith(e.metric.name);
+                    assertThat(e.metric.name).isNotEmpty();
+                    assertThat(e.metric.value).isFinite();
+                }
+            }
+        }
+        // Both outcomes are exercised, or the mutations test nothing.
+        assertThat(events).isPositive();
+        assertThat(deadLetters).isPositive();
+    }
+
+    private static byte[] mutateBytes(byte[] in, Random r) {
+        byte[] b = in.clone();
+        int at = r.nextInt(b.length);
+        switch (r.nextInt(4)) {
+            case 0:
+                String json = "{}[]\":,0-.e\\ an";
+                b[at] = (byte) json.charAt(r.nextInt(json.length()));
+                return b;
+            case 1:
+                return java.util.Arrays.copyOf(b, at);
+            case 2:
+                byte[] cut = new byte[b.length - 1];
+                System.arraycopy(b, 0, cut, 0, at);
+                System.arraycopy(b, at + 1, cut, at, b.length - at - 1);
+                return cut;
+            default:
+                b[at] = (byte) r.nextInt(256);
+                return b;
+        }
+    }
+
+    /** Replaces one random value, or drops one random field, anywhere in the tree. */
+    private static JsonNode mutateTree(JsonNode root, Random r) {
+        List<JsonNode> containers = new ArrayList<>();
+        collect(root, containers);
+        JsonNode target = containers.get(r.nextInt(containers.size()));
+        JsonNode replacement = randomValue(r);
+        if (target instanceof ObjectNode o && o.size() > 0) {
+            List<String> names = new ArrayList<>();
+            Iterator<String> it = o.fieldNames();
+            it.forEachRemaining(names::add);
+            String name = names.get(r.nextInt(names.size()));
+            if (r.nextInt(4) == 0) {
+                o.remove(name);
+            } else {
+                o.set(name, replacement);
+            }
+        } else if (target instanceof ArrayNode a && a.size() > 0) {
+            a.set(r.nextInt(a.size()), replacement);
+        }
+        return root;
+    }
+
+    private static void collect(JsonNode n, List<JsonNode> out) {
+        if (n.isContainerNode()) {
+            out.add(n);
+            n.elements().forEachRemaining(c -> collect(c, out));
+        }
+    }
+
+    private static JsonNode randomValue(Random r) {
+        switch (r.nextInt(12)) {
+            case 0:
+                return NODES.nullNode();
+            case 1:
+                return NODES.textNode("NaN");
+            case 2:
+                return NODES.numberNode(Double.NaN);
+            case 3:
+                return NODES.numberNode(-1);
+            case 4:
+                return NODES.textNode("");
+            case 5:
+                return NODES.objectNode();
+            case 6:
+                return NODES.arrayNode().add(1);
+            case 7:
+                return NODES.booleanNode(true);
+            case 8:
+                return NODES.textNode("99999999999999999999999");
+            case 9:
+                return NODES.numberNode(1.5e300);
+            case 10:
+                return NODES.objectNode().set("stringValue", NODES.numberNode(3));
+            default:
+                return NODES.textNode("x");
+        }
+    }
+}
