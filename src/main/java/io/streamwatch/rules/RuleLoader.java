@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class RuleLoader {
                                 "\"" + glob + "\" matches no file"));
             }
             for (Path f : files) {
-                String source = dir.relativize(f).toString();
+                String source = dir.relativize(f.toAbsolutePath()).toString();
                 for (RuleDefinition d : read(f, source, problems)) {
                     String before = seen.putIfAbsent(d.name(), source);
                     if (before != null) {
@@ -130,11 +131,33 @@ public final class RuleLoader {
         return out;
     }
 
-    private static List<Path> matching(Path dir, String glob) {
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        try (Stream<Path> files = Files.walk(dir)) {
+    /**
+     * Files matching a glob relative to {@code dir}; the literal leading part may leave {@code dir}
+     * ({@code ../shared/*.yaml}). Rule test files ({@code *.test.yaml}) are never rules.
+     */
+    static List<Path> matching(Path dir, String glob) {
+        String[] parts = glob.split("/");
+        Path base = dir;
+        int i = 0;
+        while (i < parts.length - 1 && !parts[i].matches(".*[*?\\[{].*")) {
+            base = base.resolve(parts[i]);
+            i++;
+        }
+        base = base.normalize();
+        PathMatcher m =
+                FileSystems.getDefault()
+                        .getPathMatcher(
+                                "glob:"
+                                        + String.join(
+                                                "/", Arrays.copyOfRange(parts, i, parts.length)));
+        if (!Files.isDirectory(base)) {
+            return List.of();
+        }
+        Path root = base;
+        try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)
-                    .filter(f -> m.matches(dir.relativize(f)))
+                    .filter(f -> m.matches(root.relativize(f)))
+                    .filter(f -> !f.getFileName().toString().endsWith(".test.yaml"))
                     .sorted()
                     .toList();
         } catch (IOException e) {
