@@ -87,10 +87,11 @@ configure_flink() {
 # (-D key=value of the derived memory sizes) as Flink's bash scripts compute them.
 flink_memory_params() {
   local kind=$1 name=$2 out log="$LOGS/$2-memory.log" lines=()
+  : >"$log"
   if ! out=$(timeout "$TOOL_TIMEOUT" "$JAVA" -cp "$FLINK_LIB/*" \
-    -Dlog4j.configurationFile="file:$FLINK_HOME/conf/log4j-console.properties" \
+    -Dlog.file="$log" -Dlog4j.configurationFile="file:$FLINK_HOME/conf/log4j.properties" \
     org.apache.flink.runtime.util.bash.BashJavaUtils "GET_${kind}_RESOURCE_PARAMS" \
-    --configDir "$FLINK_HOME/conf" 2>"$log"); then
+    --configDir "$FLINK_HOME/conf" 2>>"$log"); then
     show_log_tail "$log"
     die "could not compute the $name's memory settings from flink-conf/config.yaml"
   fi
@@ -100,7 +101,8 @@ flink_memory_params() {
   read -r -a FLINK_DYN <<<"${lines[1]}"
 }
 
-# start_flink_process jobmanager|taskmanager: launches one cluster process in the background.
+# start_flink_process jobmanager|taskmanager: launches one cluster process in the background and
+# sets FLINK_STARTED_PID. (Not run in $(...): STARTED must be updated in this shell, for the cleanup.)
 start_flink_process() {
   local name=$1 class kind pid
   if [[ $name == jobmanager ]]; then class=$FLINK_JM_CLASS kind=JM; else class=$FLINK_TM_CLASS kind=TM; fi
@@ -113,7 +115,7 @@ start_flink_process() {
   pid=$!
   echo "$pid" >"$RUN/$name.pid"
   STARTED+=("$name")
-  echo "$pid"
+  FLINK_STARTED_PID=$pid
 }
 
 slots_available() { http_get "$WEB_UI_PORT" /overview | grep -q '"slots-available":[1-9]'; }
@@ -128,11 +130,13 @@ start_flink_cluster() {
   done
   t0=$(now_ms)
   configure_flink
-  jm=$(start_flink_process jobmanager)
+  start_flink_process jobmanager
+  jm=$FLINK_STARTED_PID
   say "starting Flink JobManager (pid $jm); log: $(rel "$FLINK_HOME/log/jobmanager.log")"
   wait_until "${FLINK_TIMEOUT:-90}" "JobManager metrics port 9249" "$jm" \
     "$FLINK_HOME/log/jobmanager.log" port_in_use 9249
-  tm=$(start_flink_process taskmanager)
+  start_flink_process taskmanager
+  tm=$FLINK_STARTED_PID
   say "starting Flink TaskManager (pid $tm); log: $(rel "$FLINK_HOME/log/taskmanager.log")"
   wait_until "${FLINK_TIMEOUT:-90}" "JobManager REST API on port $WEB_UI_PORT" "$jm" \
     "$FLINK_HOME/log/jobmanager.log" http_get "$WEB_UI_PORT" /overview
