@@ -82,6 +82,20 @@ public final class AggregateTail implements Callable<Integer> {
                     "How often to print a status line to stderr; 0 = never (default: ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
+    @Option(
+            names = "--lag-group",
+            description =
+                    "Consumer group of the job (e.g. streamwatch): the status line then shows the"
+                            + " input rate and the group's lag on --lag-topics.")
+    String lagGroup;
+
+    @Option(
+            names = "--lag-topics",
+            split = ",",
+            defaultValue = "logs,metrics",
+            description = "Input topics for --lag-group (default: ${DEFAULT-VALUE}).")
+    List<String> lagTopics;
+
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -93,7 +107,11 @@ public final class AggregateTail implements Callable<Integer> {
     @Override
     public Integer call() {
         TailFormat format = new TailFormat(ZoneId.systemDefault());
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
+                InputLag lag =
+                        lagGroup == null
+                                ? null
+                                : new InputLag(bootstrapServers, lagGroup, lagTopics)) {
             Thread pollThread = Thread.currentThread();
             Runtime.getRuntime()
                     .addShutdownHook(
@@ -108,7 +126,7 @@ public final class AggregateTail implements Callable<Integer> {
                                         }
                                     },
                                     "tail-shutdown"));
-            return tail(consumer, format);
+            return tail(consumer, format, lag);
         } catch (WakeupException e) {
             return 0;
         } finally {
@@ -117,7 +135,7 @@ public final class AggregateTail implements Callable<Integer> {
         }
     }
 
-    private int tail(KafkaConsumer<byte[], byte[]> consumer, TailFormat format) {
+    private int tail(KafkaConsumer<byte[], byte[]> consumer, TailFormat format, InputLag lag) {
         long start = System.nanoTime();
         long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
         long statusNanos = statusInterval.toNanos();
@@ -170,10 +188,11 @@ public final class AggregateTail implements Callable<Integer> {
             if (statusNanos > 0 && now >= nextStatus) {
                 double seconds = (now - lastStatusAt) / 1e9;
                 System.err.printf(
-                        "%s tail: %d records, %.1f/s%s%n",
+                        "%s tail: %d records, %.1f/s%s%s%n",
                         LocalTime.now().format(CLOCK),
                         seen,
                         (seen - seenAtLastStatus) / seconds,
+                        lag == null ? "" : lag.status(),
                         missing.isEmpty() ? "" : "; waiting for topics " + missing);
                 seenAtLastStatus = seen;
                 lastStatusAt = now;

@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
+# Settings shared by bin/playground and bin/cluster: where things live, ports, deadlines. Sourced,
+# never run. Expects ROOT (the repository).
+#
+# Environment: SW_WORK (work directory: data, logs, pid files; default .playground),
+# SW_KAFKA_PORT (19092; the controller uses the next port), SW_WEB_UI_PORT (8081), JAVA, MVN.
+
+WORK=${SW_WORK:-$ROOT/.playground}
+case $WORK in /*) ;; *) WORK="$ROOT/$WORK" ;; esac
+LOGS="$WORK/logs"
+RUN="$WORK/run"
+KAFKA_HOME="$WORK/kafka"
+FLINK_HOME="$WORK/flink"
+# Jars fetched from Maven are cached in the repository's .playground/, whatever SW_WORK is.
+KAFKA_LIB="$ROOT/.playground/kafka/lib"
+FLINK_LIB="$ROOT/.playground/flink/lib"
+
+KAFKA_PORT=${SW_KAFKA_PORT:-19092}
+CONTROLLER_PORT=$((KAFKA_PORT + 1))
+WEB_UI_PORT=${SW_WEB_UI_PORT:-8081}
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+JAVA=${JAVA:-java}
+MVN=${MVN:-mvn}
+MVN_FLAGS=(-B)
+# Pinned, so the same plugin runs everywhere (an unpinned prefix resolves to whatever is newest).
+DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+
+# Every wait has a deadline (seconds).
+BROKER_TIMEOUT=90
+FLINK_TIMEOUT=90
+TOOL_TIMEOUT=60
+JOB_UI_TIMEOUT=120
+STOP_TIMEOUT=20
+
+TOPICS=(logs:2 metrics:2 streamwatch.log-aggregates:1 streamwatch.metric-aggregates:1
+  streamwatch.dead-letter:1 streamwatch.late-events:1 streamwatch.alerts:1
+  streamwatch.rule-status:1 streamwatch.rules:1:compact)
+
+# Component name -> main class; the class also identifies the process behind a pid file.
+declare -A MAIN_CLASS=(
+  [broker]=kafka.Kafka
+  [jobmanager]=org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
+  [taskmanager]=org.apache.flink.runtime.taskexecutor.TaskManagerRunner
+  [generator]=io.streamwatch.tools.SampleGenerator
+  [job]=io.streamwatch.Streamwatch
+  [tail]=io.streamwatch.tools.AggregateTail
+)
+# "job" is the --local MiniCluster JVM; on the cluster the job lives in the TaskManager.
+STOP_ORDER=(tail generator job taskmanager jobmanager broker)
+
+# The job jar the build makes (shaded; not the original-*.jar).
+job_jar() {
+  find "$ROOT/target" -maxdepth 1 -name 'streamwatch-*.jar' ! -name 'original-*' 2>/dev/null |
+    head -n 1
+}
