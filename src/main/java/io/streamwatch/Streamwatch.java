@@ -1,5 +1,6 @@
 package io.streamwatch;
 
+import io.streamwatch.cli.BacktestCommand;
 import io.streamwatch.cli.ConfigOptions;
 import io.streamwatch.cli.LoadedJob;
 import io.streamwatch.cli.Summary;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Unmatched;
         subcommands = {
             ValidateCommand.class,
             TestRulesCommand.class,
+            BacktestCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {

@@ -121,6 +121,8 @@ public class RuleEvaluator
         for (Map.Entry<String, AtomicLong> e : firing.entrySet()) {
             registerFiringGauge(e.getKey(), e.getValue());
         }
+        // Rule file rules show a gauge from the start, at 0, so dashboards can list them.
+        fileRules.keySet().forEach(r -> firing.computeIfAbsent(r, this::newFiringGauge));
     }
 
     // ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -17,11 +18,24 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 public class CollectingSink implements Sink<KafkaMessage> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, Queue<KafkaMessage>> COLLECTED = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> COUNTED = new ConcurrentHashMap<>();
 
     private final String id;
+    private final boolean keep;
 
-    public CollectingSink(String run, String topic) {
+    /**
+     * @param keep whether to keep the records, or only count them (a long backtest's aggregates
+     *     would not fit in memory)
+     */
+    public CollectingSink(String run, String topic, boolean keep) {
         this.id = run + "/" + topic;
+        this.keep = keep;
+    }
+
+    /** How many records a run wrote to a topic, and forgets it. */
+    public static long count(String run, String topic) {
+        AtomicLong n = COUNTED.remove(run + "/" + topic);
+        return n == null ? 0 : n.get();
     }
 
     /** What a run wrote to a topic, and forgets it. */

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -37,8 +38,16 @@ public final class OfflineRun {
         this.rules = rules;
     }
 
+    /** What an offline run wrote: the kept records and the count of all, by topic. */
+    public record Output(Map<String, List<KafkaMessage>> records, Map<String, Long> counts) {}
+
     /** Runs the job to the end of {@code sources}' input and returns what it wrote, by topic. */
     public Map<String, List<KafkaMessage>> run(StreamwatchJob.Sources sources) throws Exception {
+        return run(sources, t -> true).records();
+    }
+
+    /** As {@link #run(StreamwatchJob.Sources)}, keeping only the records of some topics. */
+    public Output run(StreamwatchJob.Sources sources, Predicate<String> keep) throws Exception {
         Configuration conf = StreamwatchJob.flinkConfiguration(config);
         conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
         // Over a bounded input a failure is an answer, not something to wait out.
@@ -55,16 +64,18 @@ public final class OfflineRun {
                         sources,
                         (topic, name) -> {
                             topics.add(topic);
-                            return new CollectingSink(id, topic);
+                            return new CollectingSink(id, topic, keep.test(topic));
                         })
                 .watermarkEveryEvent()
                 .build(env);
         env.execute("Streamwatch offline run");
         Map<String, List<KafkaMessage>> out = new HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
         for (String t : topics) {
             out.computeIfAbsent(t, k -> new ArrayList<>()).addAll(CollectingSink.take(id, t));
+            counts.merge(t, CollectingSink.count(id, t), Long::sum);
         }
-        return out;
+        return new Output(out, counts);
     }
 
     /** Sources that replay already decoded events, per pipeline, and no rule changes. */

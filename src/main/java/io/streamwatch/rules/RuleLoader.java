@@ -67,6 +67,18 @@ public final class RuleLoader {
         return rules;
     }
 
+    /** The rules of one more file (candidates for a backtest), checked like the others. */
+    public static List<RuleDefinition> loadFile(
+            StreamwatchConfig config, Path file, List<ConfigProblem> problems) {
+        List<RuleDefinition> rules = new ArrayList<>();
+        for (RuleDefinition d : read(file, file.toString(), problems)) {
+            if (check(d, config, problems) != null) {
+                rules.add(d);
+            }
+        }
+        return rules;
+    }
+
     /**
      * Checks a rule against the config's pipelines and compiles it; returns null with problems when
      * it cannot run.

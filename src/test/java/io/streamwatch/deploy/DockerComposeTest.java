@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.streamwatch.config.AlertsConfig;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.job.StreamwatchJob;
+import io.streamwatch.rules.RuleDefinition;
+import io.streamwatch.rules.RuleReader;
 import io.streamwatch.sinks.KafkaSinks;
 import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.SharedKafka;
@@ -237,7 +240,11 @@ class DockerComposeTest {
         String metricOut = SharedKafka.uniqueTopic("metric-aggregates");
         String dead = SharedKafka.uniqueTopic("dead-letter");
         String late = SharedKafka.uniqueTopic("late-events");
-        SharedKafka.createTopics(1, logs, metrics, logOut, metricOut, dead, late);
+        String alerts = SharedKafka.uniqueTopic("alerts");
+        String status = SharedKafka.uniqueTopic("rule-status");
+        String control = SharedKafka.uniqueTopic("rules");
+        SharedKafka.createTopics(1, logs, metrics, logOut, metricOut, dead, late, alerts, status);
+        SharedKafka.createCompactedTopic(control);
         PipelineConfig logPipeline =
                 TestPipelines.withTopics(
                         TestPipelines.logs("streamwatch"), logs, logOut, Duration.ofSeconds(1));
@@ -248,14 +255,27 @@ class DockerComposeTest {
                         metricOut,
                         Duration.ofSeconds(1));
         StreamwatchConfig config =
-                TestPipelines.job(
-                        bootstrap, logs, List.of(logPipeline, metricPipeline), dead, late);
+                TestPipelines.withAlerts(
+                        TestPipelines.job(
+                                bootstrap, logs, List.of(logPipeline, metricPipeline), dead, late),
+                        new AlertsConfig(alerts, List.of(), control, status));
+        List<RuleDefinition> rules = new ArrayList<>();
+        rules.add(
+                RuleReader.read(
+                        new ObjectMapper()
+                                .readTree(
+                                        "{\"name\":\"Errors\",\"pipeline\":\"app-logs\","
+                                                + "\"condition\":\"error_ratio > 0.5\"}"),
+                        "rules.yaml",
+                        0,
+                        new ArrayList<>()));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         StreamwatchJob.flinkConfiguration(config));
         new StreamwatchJob(
                         config,
-                        p -> KafkaSources.forPipeline(config, p),
+                        rules,
+                        KafkaSources.of(config),
                         (topic, name) -> KafkaSinks.forTopic(config, topic, name))
                 .build(env);
         JobClient job = env.executeAsync("metric-names");
