@@ -13,7 +13,7 @@ public interface IncidentSchedule {
     /** No incidents: the steady state only. */
     IncidentSchedule NONE = nowMillis -> List.of();
 
-    /** The incidents active at {@code nowMillis} (epoch ms, wall clock). */
+    /** The incidents active for records with event time {@code nowMillis} (epoch ms). */
     List<? extends Incident> activeAt(long nowMillis);
 
     /** A fixed set of incidents, each active when it says so. */

@@ -117,11 +117,14 @@ public final class SampleRecords {
         if (extra != null) {
             return extra;
         }
-        HostBehaviour behaviour = behaviourAt(pickHost(), nowMillis);
+        HostBehaviour steady = pickHost();
+        long timestamp = nowMillis - jitter();
+        // Incidents apply by event time, not send time: a host that comes back at 10:03:00 must
+        // not send a record stamped 10:02:59 into a window it was silent for.
+        HostBehaviour behaviour = behaviourAt(steady, timestamp);
         if (behaviour.silent) {
             return null;
         }
-        long timestamp = nowMillis - jitter();
         if (random.nextDouble() < LOG_SHARE) {
             return new Sample(
                     Stream.LOGS, behaviour.host, bytes(logEvent(behaviour, timestamp)), false);
@@ -136,7 +139,7 @@ public final class SampleRecords {
                         new Sample(
                                 Stream.METRICS,
                                 behaviour.host,
-                                bytes(metricPoint(behaviour, nowMillis - jitter(), REQUESTS)),
+                                bytes(metricPoint(behaviour, timestamp, REQUESTS)),
                                 false));
             }
         }
@@ -150,7 +153,10 @@ public final class SampleRecords {
     public Sample nextBad(long nowMillis) {
         BadKind kind = BadKind.values()[badCount++ % BadKind.values().length];
         Sample sample = bad(kind, nowMillis);
-        return behaviourAt(hostNamed(sample.key()), nowMillis).silent ? null : sample;
+        return behaviourAt(hostNamed(sample.key()), nowMillis - MAX_JITTER_MS).silent
+                        || behaviourAt(hostNamed(sample.key()), nowMillis).silent
+                ? null
+                : sample;
     }
 
     /** An unusable record of the given kind. */
@@ -311,15 +317,18 @@ public final class SampleRecords {
         throw new IllegalArgumentException(host);
     }
 
-    /** How {@code steady} behaves at {@code nowMillis}: a copy reshaped by the active incidents. */
-    HostBehaviour behaviourAt(HostBehaviour steady, long nowMillis) {
-        List<? extends Incident> active = incidents.activeAt(nowMillis);
+    /**
+     * How {@code steady} behaves for a record with event time {@code eventMillis}: a copy reshaped
+     * by the incidents active then.
+     */
+    HostBehaviour behaviourAt(HostBehaviour steady, long eventMillis) {
+        List<? extends Incident> active = incidents.activeAt(eventMillis);
         if (active.isEmpty()) {
             return steady;
         }
         HostBehaviour shaped = steady.copy();
         for (Incident incident : active) {
-            if (incident.activeAt(nowMillis)) {
+            if (incident.activeAt(eventMillis)) {
                 incident.shape(shaped);
             }
         }

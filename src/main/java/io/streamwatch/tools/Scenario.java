@@ -200,14 +200,22 @@ public final class Scenario implements IncidentSchedule {
                             host,
                             cycleStart + start * MINUTE,
                             cycleStart + end * MINUTE,
-                            k == IncidentKind.NEW_ERROR
-                                    ? (int) Math.min(n, Integer.MAX_VALUE)
-                                    : -1));
+                            k == IncidentKind.NEW_ERROR ? novelError(n) : -1));
         }
         out.sort((a, b) -> Long.compare(a.startMillis(), b.startMillis()));
         cached = List.copyOf(out);
         cachedCycle = n;
         return cached;
+    }
+
+    /**
+     * The new error template of cycle {@code n}: the next one each cycle, starting from one picked
+     * by the start minute, so a generator restarted against a job that already learned the first
+     * templates (kept broker data) still shows new ones.
+     */
+    private int novelError(long n) {
+        long first = anchorMillis / MINUTE;
+        return (int) Math.floorMod(first + n, (long) SampleRecords.NovelErrors.size());
     }
 
     private String service(long i) {

@@ -4,9 +4,9 @@ import java.util.Objects;
 
 /**
  * One concrete occurrence of an {@link IncidentKind} in a {@link Scenario}: what happens, to which
- * service or host, and from when to when (epoch ms, wall clock). A value, so the generator can tell
- * which incidents started or ended between two looks at the schedule, and a test can compare
- * schedules.
+ * service or host, and from when to when (epoch ms of event time, which the generator keeps within
+ * 2 s of the wall clock). A value, so the generator can tell which incidents started or ended
+ * between two looks at the schedule, and a test can compare schedules.
  *
  * @param kind what happens
  * @param cycle which repetition of the scenario this belongs to (0 = the first)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamwatch.aggregation.PatternMasker;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,8 +14,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One minute of generated records at the default 200 records/s (a bad record every 500), with what
- * a 1-minute aggregate would see of them per service and host: what the example rules look at.
+ * The records of one minute of event time at the default 200 records/s (a bad record every 500),
+ * with what a 1-minute window aggregate would see of them per service and host: what the example
+ * rules look at. Records are sent up to {@link SampleRecords#MAX_JITTER_MS} after their event time,
+ * so the minute's sending runs that much longer and keeps only the records stamped inside it.
  */
 final class OneMinute {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,30 +29,36 @@ final class OneMinute {
 
     static OneMinute of(SampleRecords r, long from) {
         OneMinute w = new OneMinute();
-        int slots = 12_000;
+        long span = MINUTE + SampleRecords.MAX_JITTER_MS;
+        int slots = (int) (span / 5); // 200 per second
         for (int i = 1; i <= slots; i++) {
-            long now = from + (long) i * MINUTE / slots - 1;
+            long now = from + i * 5L - 1;
             if (i % 500 == 0) {
                 SampleRecords.Sample bad = r.nextBad(now);
-                if (bad != null) {
+                if (bad != null && now < from + MINUTE) {
                     w.badHosts.add(bad.key());
                 }
                 continue;
             }
             SampleRecords.Sample s = r.next(now);
             if (s != null) {
-                w.add(s);
+                w.add(s, from);
             }
         }
         return w;
     }
 
-    private void add(SampleRecords.Sample s) {
+    private void add(SampleRecords.Sample s, long from) {
+        JsonNode node;
         try {
-            JsonNode node = MAPPER.readTree(s.value());
-            (s.stream() == SampleRecords.Stream.LOGS ? logs : metrics).add(node);
+            node = MAPPER.readTree(s.value());
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
+        }
+        JsonNode ts = node.path("timestamp");
+        long eventTime = ts.isNumber() ? ts.asLong() : Instant.parse(ts.asText()).toEpochMilli();
+        if (eventTime >= from && eventTime < from + MINUTE) {
+            (s.stream() == SampleRecords.Stream.LOGS ? logs : metrics).add(node);
         }
     }
 

@@ -137,7 +137,8 @@ class SampleRecordsTest {
         for (int i = 0; i < 500; i++) {
             SampleRecords.Sample before = withIncident.next(NOW - 60_000);
             hostsBefore.add(before.key());
-            SampleRecords.Sample during = withIncident.next(NOW);
+            // Incidents go by event time, which is up to MAX_JITTER_MS before the send time.
+            SampleRecords.Sample during = withIncident.next(NOW + SampleRecords.MAX_JITTER_MS);
             if (during != null) {
                 hostsDuring.add(during.key());
             }

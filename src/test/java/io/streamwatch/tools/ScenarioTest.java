@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ScenarioTest {
@@ -87,9 +89,18 @@ class ScenarioTest {
     @Test
     void eachCycleHasItsOwnNewErrorMessage() {
         Scenario s = rotating(Scenario.DEFAULT_PERIOD);
-        assertThat(newError(s, 0)).isEqualTo(0);
-        assertThat(newError(s, 1)).isEqualTo(1);
-        assertThat(newError(s, 41)).isEqualTo(41);
+        int first = newError(s, 0);
+        assertThat(newError(s, 1)).isEqualTo(first + 1);
+        assertThat(newError(s, 41)).isEqualTo(first + 41);
+        // A generator started a minute later (against the same job) begins with another one.
+        Scenario later =
+                Scenario.named("rotating", START + MINUTE, Duration.ofMinutes(12), SERVICES, 2);
+        assertThat(newError(later, 0)).isEqualTo(first + 1);
+        Set<Integer> indexes = new HashSet<>();
+        for (int n = 0; n < SampleRecords.NovelErrors.size(); n++) {
+            indexes.add(newError(s, n));
+        }
+        assertThat(indexes).hasSize(SampleRecords.NovelErrors.size());
         assertThat(s.cycle(0))
                 .filteredOn(i -> i.kind() != IncidentKind.NEW_ERROR)
                 .allMatch(i -> i.novelError() == -1);
@@ -173,7 +184,7 @@ class ScenarioTest {
                         "10:22:00 incident: ended: latency spike on checkout-1 (request latencies"
                                 + " x5) (SlowRequestsP99 should resolve)",
                         "10:21:00 incident: started for 3m: new error message on inventory: \""
-                                + SampleRecords.novelErrorExample(0)
+                                + SampleRecords.novelErrorExample(newError(s, 0))
                                 + "\" (NewErrorPattern should fire)",
                         "10:22:00 incident: started for 4m: host search-2 goes silent (no"
                                 + " metrics, no logs) (HostSilent should fire)");
