@@ -57,6 +57,22 @@ public final class AggregateTail implements Callable<Integer> {
     List<String> topics;
 
     @Option(
+            names = "--alerts-only",
+            description =
+                    "Print only alert transitions (FIRING, RESOLVED), not aggregates or dead"
+                            + " letters.")
+    boolean alertsOnly;
+
+    @Option(
+            names = "--color",
+            defaultValue = "auto",
+            paramLabel = "WHEN",
+            description =
+                    "Colour alert lines: auto (when run at a terminal and NO_COLOR is not set),"
+                            + " always, never (default: ${DEFAULT-VALUE}).")
+    String color;
+
+    @Option(
             names = "--from-beginning",
             description = "Start at the earliest offsets instead of the end.")
     boolean fromBeginning;
@@ -64,7 +80,7 @@ public final class AggregateTail implements Callable<Integer> {
     @Option(
             names = "--max-records",
             defaultValue = "0",
-            description = "Exit 0 after this many records; 0 = no limit (default).")
+            description = "Exit 0 after printing this many records; 0 = no limit (default).")
     long maxRecords;
 
     @Option(
@@ -100,13 +116,26 @@ public final class AggregateTail implements Callable<Integer> {
 
     private final CountDownLatch finished = new CountDownLatch(1);
 
+    /** Fingerprints of the alerts whose last transition seen here was FIRING. */
+    private final Set<String> firing = new HashSet<>();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new AggregateTail()).execute(args));
     }
 
     @Override
     public Integer call() {
-        TailFormat format = new TailFormat(ZoneId.systemDefault());
+        boolean colour =
+                switch (color.toLowerCase(java.util.Locale.ROOT)) {
+                    case "always" -> true;
+                    case "never" -> false;
+                    case "auto" -> colourByDefault();
+                    default ->
+                            throw new CommandLine.ParameterException(
+                                    new CommandLine(this),
+                                    "--color must be auto, always or never, not " + color);
+                };
+        TailFormat format = new TailFormat(ZoneId.systemDefault(), colour);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
                 InputLag lag =
                         lagGroup == null
@@ -175,7 +204,18 @@ public final class AggregateTail implements Callable<Integer> {
             } else {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    System.out.println(format.line(record.value()));
+                    TailFormat.Line line = format.format(record.value());
+                    if (line.kind() == TailFormat.Kind.ALERT && line.fingerprint() != null) {
+                        if ("firing".equals(line.alertStatus())) {
+                            firing.add(line.fingerprint());
+                        } else {
+                            firing.remove(line.fingerprint());
+                        }
+                    }
+                    if (alertsOnly && line.kind() != TailFormat.Kind.ALERT) {
+                        continue;
+                    }
+                    System.out.println(line.text());
                     seen++;
                     if (maxRecords > 0 && seen >= maxRecords) {
                         System.out.flush();
@@ -188,11 +228,13 @@ public final class AggregateTail implements Callable<Integer> {
             if (statusNanos > 0 && now >= nextStatus) {
                 double seconds = (now - lastStatusAt) / 1e9;
                 System.err.printf(
-                        "%s tail: %d records, %.1f/s%s%s%n",
+                        "%s tail: %d records, %.1f/s%s; %d alert%s firing (of those seen since start)%s%n",
                         LocalTime.now().format(CLOCK),
                         seen,
                         (seen - seenAtLastStatus) / seconds,
                         lag == null ? "" : lag.status(),
+                        firing.size(),
+                        firing.size() == 1 ? "" : "s",
                         missing.isEmpty() ? "" : "; waiting for topics " + missing);
                 seenAtLastStatus = seen;
                 lastStatusAt = now;
@@ -228,6 +270,17 @@ public final class AggregateTail implements Callable<Integer> {
             consumer.assign(assigned);
         }
         return added;
+    }
+
+    /**
+     * Colour only for a person at a terminal: {@code System.console()} is null when stdout (or
+     * stdin) is redirected, and {@code NO_COLOR} (no-color.org) or {@code TERM=dumb} turn it off.
+     */
+    private static boolean colourByDefault() {
+        String noColor = System.getenv("NO_COLOR");
+        return System.console() != null
+                && (noColor == null || noColor.isEmpty())
+                && !"dumb".equals(System.getenv("TERM"));
     }
 
     private Properties consumerProperties() {

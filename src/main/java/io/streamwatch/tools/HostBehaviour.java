@@ -21,6 +21,19 @@ public final class HostBehaviour {
     /** A silent host sends nothing at all, logs or metrics. */
     public boolean silent;
 
+    /**
+     * Multiplies how many {@code http.server.requests} points the host reports; 1 is normal. A
+     * burst adds points rather than raising their values, because the anomaly rule watches the
+     * aggregate's {@code count}.
+     */
+    public double requestRateFactor = 1.0;
+
+    /**
+     * Which never-seen error message template the host logs in part of its ERROR lines, or -1 for
+     * none. Each index is a different template (see {@link SampleRecords#novelErrorExample}).
+     */
+    public int novelError = -1;
+
     public HostBehaviour(String service, String host, double errorRatio, double warnRatio) {
         this.service = service;
         this.host = host;
@@ -32,6 +45,8 @@ public final class HostBehaviour {
         HostBehaviour copy = new HostBehaviour(service, host, errorRatio, warnRatio);
         copy.latencyFactor = latencyFactor;
         copy.silent = silent;
+        copy.requestRateFactor = requestRateFactor;
+        copy.novelError = novelError;
         return copy;
     }
 }

@@ -83,6 +83,33 @@ public final class SampleGenerator implements Callable<Integer> {
     long badEvery;
 
     @Option(
+            names = "--incidents",
+            arity = "0..1",
+            defaultValue = Scenario.DEFAULT,
+            fallbackValue = Scenario.DEFAULT,
+            paramLabel = "SCENARIO",
+            description =
+                    "Inject incidents that the example rules catch (on by default): '"
+                            + Scenario.DEFAULT
+                            + "' cycles through an error spike, a latency spike, a new error"
+                            + " message, a silent host and a request burst; a single kind runs"
+                            + " alone: error-spike, latency-spike, new-error, host-silent,"
+                            + " request-burst (default: ${DEFAULT-VALUE}).")
+    String scenarioName;
+
+    @Option(names = "--no-incidents", description = "Steady state only: no incidents.")
+    boolean noIncidents;
+
+    @Option(
+            names = "--incident-period",
+            defaultValue = "12m",
+            converter = DurationConverter.class,
+            description =
+                    "How often the scenario repeats; whole minutes, at least 6m. Shorter shows"
+                            + " every alert sooner (default: ${DEFAULT-VALUE}).")
+    Duration incidentPeriod;
+
+    @Option(
             names = "--seed",
             description = "Random seed, for a reproducible sequence (default: time based).")
     Long seed;
@@ -109,11 +136,25 @@ public final class SampleGenerator implements Callable<Integer> {
                     new CommandLine(this),
                     "--rate must be > 0, --hosts-per-service >= 1, --bad-every >= 0");
         }
+        Scenario scenario;
+        try {
+            scenario =
+                    noIncidents
+                            ? null
+                            : Scenario.named(
+                                    scenarioName,
+                                    System.currentTimeMillis(),
+                                    incidentPeriod,
+                                    services,
+                                    hostsPerService);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         SampleRecords records =
                 new SampleRecords(
                         services,
                         hostsPerService,
-                        List.of(), // steady state: no incidents scheduled yet
+                        scenario != null ? scenario : IncidentSchedule.NONE,
                         seed != null ? seed : System.nanoTime());
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook =
@@ -135,7 +176,7 @@ public final class SampleGenerator implements Callable<Integer> {
             // spent blocked in send() and then skipped as "behind".
             producer.partitionsFor(logsTopic);
             producer.partitionsFor(metricsTopic);
-            run(records, producer);
+            run(records, scenario, producer);
         } finally {
             finished.countDown();
         }
@@ -144,7 +185,8 @@ public final class SampleGenerator implements Callable<Integer> {
 
     private final AtomicLong failed = new AtomicLong();
 
-    private void run(SampleRecords records, KafkaProducer<String, byte[]> producer) {
+    private void run(
+            SampleRecords records, Scenario scenario, KafkaProducer<String, byte[]> producer) {
         long startNanos = System.nanoTime();
         long endNanos = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
         long progressNanos = progressInterval.toNanos();
@@ -160,10 +202,17 @@ public final class SampleGenerator implements Callable<Integer> {
                 metricsTopic,
                 rate,
                 duration == null ? "" : " for " + duration);
+        IncidentLog incidentLog = scenario == null ? null : new IncidentLog(scenario, System.err);
+        if (incidentLog != null) {
+            incidentLog.printTimeline();
+        }
         while (running) {
             long now = System.nanoTime();
             if (now >= endNanos) {
                 break;
+            }
+            if (incidentLog != null) {
+                incidentLog.update(System.currentTimeMillis());
             }
             long due = (long) ((now - startNanos) / 1e9 * rate);
             if (due - sent > rate) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,25 +56,44 @@ public final class SampleRecords {
 
     private static final double LOG_SHARE = 0.6;
 
+    /** Share of a service's ERROR lines that use the new template during a new-error incident. */
+    static final double NOVEL_ERROR_SHARE = 0.7;
+
+    static final String DURATION = "http.server.duration";
+    static final String REQUESTS = "http.server.requests";
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final Random random;
     private final List<HostBehaviour> hosts = new ArrayList<>();
-    private final List<Incident> incidents;
+    private final IncidentSchedule incidents;
+    // Extra records an incident asked for (a request burst), sent before new ones are made.
+    private final ArrayDeque<Sample> pending = new ArrayDeque<>();
     private int badCount;
 
     /**
      * @param services service names; each gets {@code hostsPerService} hosts named {@code
      *     <service>-<n>}
-     * @param incidents the scenario applied on top of the steady state (empty: steady state only)
+     * @param incidents incidents applied on top of the steady state (empty: steady state only)
      * @param seed seeds all randomness, so a test sees the same records on every run
      */
     public SampleRecords(
             List<String> services, int hostsPerService, List<Incident> incidents, long seed) {
+        this(services, hostsPerService, IncidentSchedule.of(incidents), seed);
+    }
+
+    /**
+     * @param services service names; each gets {@code hostsPerService} hosts named {@code
+     *     <service>-<n>}
+     * @param incidents the schedule applied on top of the steady state, e.g. a {@link Scenario}
+     * @param seed seeds all randomness, so a test sees the same records on every run
+     */
+    public SampleRecords(
+            List<String> services, int hostsPerService, IncidentSchedule incidents, long seed) {
         if (services.isEmpty() || hostsPerService < 1) {
             throw new IllegalArgumentException("need at least one service and one host each");
         }
         this.random = new Random(seed);
-        this.incidents = List.copyOf(incidents);
+        this.incidents = incidents;
         for (String service : services) {
             // A little spread between services, so their error ratios are not all the same.
             double errorRatio = 0.01 + 0.02 * random.nextDouble();
@@ -89,26 +109,54 @@ public final class SampleRecords {
 
     /**
      * The next steady-state record at wall-clock time {@code nowMillis}: a log event or a metric
-     * point from a random host, or {@code null} when an incident silenced the chosen host.
+     * point from a random host, or {@code null} when an incident silenced the chosen host. Extra
+     * records an incident adds (a request burst) come out of later calls, before new ones.
      */
     public Sample next(long nowMillis) {
-        HostBehaviour behaviour = behaviourAt(pickHost(), nowMillis);
+        Sample extra = pending.poll();
+        if (extra != null) {
+            return extra;
+        }
+        HostBehaviour steady = pickHost();
+        long timestamp = nowMillis - jitter();
+        // Incidents apply by event time, not send time: a host that comes back at 10:03:00 must
+        // not send a record stamped 10:02:59 into a window it was silent for.
+        HostBehaviour behaviour = behaviourAt(steady, timestamp);
         if (behaviour.silent) {
             return null;
         }
-        long timestamp = nowMillis - jitter();
         if (random.nextDouble() < LOG_SHARE) {
             return new Sample(
                     Stream.LOGS, behaviour.host, bytes(logEvent(behaviour, timestamp)), false);
         }
-        return new Sample(
-                Stream.METRICS, behaviour.host, bytes(metricPoint(behaviour, timestamp)), false);
+        ObjectNode point = metricPoint(behaviour, timestamp);
+        if (behaviour.requestRateFactor > 1 && REQUESTS.equals(point.path("name").asText())) {
+            // A burst: the host reports (factor - 1) more request counts for every usual one.
+            double more = behaviour.requestRateFactor - 1;
+            int n = (int) more + (random.nextDouble() < more - (int) more ? 1 : 0);
+            for (int i = 0; i < n; i++) {
+                pending.add(
+                        new Sample(
+                                Stream.METRICS,
+                                behaviour.host,
+                                bytes(metricPoint(behaviour, timestamp, REQUESTS)),
+                                false));
+            }
+        }
+        return new Sample(Stream.METRICS, behaviour.host, bytes(point), false);
     }
 
-    /** The next unusable record, rotating through {@link BadKind}. */
+    /**
+     * The next unusable record, rotating through {@link BadKind}; {@code null} when the chosen host
+     * is silenced by an incident (a silent host sends nothing, not even garbage).
+     */
     public Sample nextBad(long nowMillis) {
         BadKind kind = BadKind.values()[badCount++ % BadKind.values().length];
-        return bad(kind, nowMillis);
+        Sample sample = bad(kind, nowMillis);
+        return behaviourAt(hostNamed(sample.key()), nowMillis - MAX_JITTER_MS).silent
+                        || behaviourAt(hostNamed(sample.key()), nowMillis).silent
+                ? null
+                : sample;
     }
 
     /** An unusable record of the given kind. */
@@ -160,7 +208,8 @@ public final class SampleRecords {
         double r = random.nextDouble();
         String level;
         List<Template> templates;
-        if (r < host.errorRatio) {
+        boolean error = r < host.errorRatio;
+        if (error) {
             level = random.nextDouble() < 0.02 ? "FATAL" : "ERROR";
             templates = Catalogue.errors(host.service);
         } else if (r < host.errorRatio + host.warnRatio) {
@@ -171,6 +220,11 @@ public final class SampleRecords {
             templates = Catalogue.infos(host.service);
         }
         Template template = templates.get(random.nextInt(templates.size()));
+        if (error && host.novelError >= 0 && random.nextDouble() < NOVEL_ERROR_SHARE) {
+            // An incident's brand-new error replaces part of the usual ones, so the error ratio
+            // stays where it was and only the new-pattern rule has something to see.
+            template = NovelErrors.template(host.novelError);
+        }
         ObjectNode event = mapper.createObjectNode();
         event.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(timestampMillis)));
         event.put("service", host.service);
@@ -184,40 +238,62 @@ public final class SampleRecords {
 
     /** A metric point of {@code host} with event time {@code timestampMillis}. */
     public ObjectNode metricPoint(HostBehaviour host, long timestampMillis) {
+        double r = random.nextDouble();
+        String name;
+        if (r < 0.5) {
+            name = DURATION;
+        } else if (r < 0.65) {
+            name = REQUESTS;
+        } else if (r < 0.8) {
+            name = "cpu.usage";
+        } else if (r < 0.9) {
+            name = "jvm.memory.used";
+        } else {
+            name = "db.client.duration";
+        }
+        return metricPoint(host, timestampMillis, name);
+    }
+
+    private ObjectNode metricPoint(HostBehaviour host, long timestampMillis, String name) {
         ObjectNode point = mapper.createObjectNode();
         point.put("timestamp", timestampMillis);
         ObjectNode tags = mapper.createObjectNode();
-        double r = random.nextDouble();
-        String name;
         double value;
-        if (r < 0.5) {
-            name = "http.server.duration";
-            String route = route(host.service);
-            // Log-normal latencies: a realistic body with a long tail, in milliseconds.
-            double median = 40 + Math.floorMod(route.hashCode(), 80);
-            value = median * Math.exp(0.7 * random.nextGaussian()) * host.latencyFactor;
-            tags.put("route", route);
-            tags.put("method", route.contains("search") ? "GET" : "POST");
-            tags.put("status", status(host));
-        } else if (r < 0.65) {
-            name = "http.server.requests";
-            value = 20 + random.nextInt(60);
-            tags.put("route", route(host.service));
-            tags.put("status", status(host));
-        } else if (r < 0.8) {
-            name = "cpu.usage";
-            value = clamp(35 + 10 * random.nextGaussian() + 15 * (host.latencyFactor - 1), 0, 100);
-        } else if (r < 0.9) {
-            name = "jvm.memory.used";
-            value = Math.round((400 + 150 * random.nextDouble()) * 1024 * 1024);
-            tags.put("area", "heap");
-        } else {
-            name = "db.client.duration";
-            value = 4 * Math.exp(0.8 * random.nextGaussian()) * host.latencyFactor;
-            tags.put("db.operation", random.nextBoolean() ? "SELECT" : "UPDATE");
+        switch (name) {
+            case DURATION -> {
+                String route = route(host.service);
+                // Log-normal latencies: a realistic body with a long tail, in milliseconds. Route
+                // medians of 20-99 ms and sigma 0.55 keep a healthy host's per-minute p99 near
+                // 300 ms (at most about 450), below the example rule's 500 ms; a latency spike
+                // (x5) lifts it well above.
+                double median = 20 + Math.floorMod(route.hashCode(), 80);
+                value = median * Math.exp(0.55 * random.nextGaussian()) * host.latencyFactor;
+                tags.put("route", route);
+                tags.put("method", route.contains("search") ? "GET" : "POST");
+                tags.put("status", status(host));
+            }
+            case REQUESTS -> {
+                value = 20 + random.nextInt(60);
+                tags.put("route", route(host.service));
+                tags.put("status", status(host));
+            }
+            case "cpu.usage" ->
+                    value =
+                            clamp(
+                                    35 + 10 * random.nextGaussian() + 15 * (host.latencyFactor - 1),
+                                    0,
+                                    100);
+            case "jvm.memory.used" -> {
+                value = Math.round((400 + 150 * random.nextDouble()) * 1024 * 1024);
+                tags.put("area", "heap");
+            }
+            default -> {
+                value = 4 * Math.exp(0.8 * random.nextGaussian()) * host.latencyFactor;
+                tags.put("db.operation", random.nextBoolean() ? "SELECT" : "UPDATE");
+            }
         }
         point.put("name", name);
-        if (name.equals("http.server.requests") || name.equals("jvm.memory.used")) {
+        if (name.equals(REQUESTS) || name.equals("jvm.memory.used")) {
             point.put("value", Math.round(value)); // counters and bytes are whole numbers
         } else {
             point.put("value", Math.round(value * 1000) / 1000.0);
@@ -232,17 +308,40 @@ public final class SampleRecords {
         return hosts.get(random.nextInt(hosts.size()));
     }
 
-    private HostBehaviour behaviourAt(HostBehaviour steady, long nowMillis) {
-        if (incidents.isEmpty()) {
+    private HostBehaviour hostNamed(String host) {
+        for (HostBehaviour h : hosts) {
+            if (h.host.equals(host)) {
+                return h;
+            }
+        }
+        throw new IllegalArgumentException(host);
+    }
+
+    /**
+     * How {@code steady} behaves for a record with event time {@code eventMillis}: a copy reshaped
+     * by the incidents active then.
+     */
+    HostBehaviour behaviourAt(HostBehaviour steady, long eventMillis) {
+        List<? extends Incident> active = incidents.activeAt(eventMillis);
+        if (active.isEmpty()) {
             return steady;
         }
         HostBehaviour shaped = steady.copy();
-        for (Incident incident : incidents) {
-            if (incident.activeAt(nowMillis)) {
+        for (Incident incident : active) {
+            if (incident.activeAt(eventMillis)) {
                 incident.shape(shaped);
             }
         }
         return shaped;
+    }
+
+    /**
+     * One example of the never-seen error message number {@code index} that a new-error incident
+     * makes a service log (the variable parts differ from line to line).
+     */
+    public static String novelErrorExample(int index) {
+        HostBehaviour host = new HostBehaviour("service", "service-1", 0, 0);
+        return NovelErrors.template(index).message().apply(new Vars(new Random(index), host));
     }
 
     private long jitter() {
@@ -323,12 +422,27 @@ public final class SampleRecords {
             return new UUID(random.nextLong(), random.nextLong()).toString();
         }
 
+        /**
+         * A hex id with at least one digit and two letters. Real ids are sometimes all digits, but
+         * the masker reads those as a number ({@code tx_<NUM>} instead of {@code tx_<HEX>}) and a
+         * single {@code e} between digits as an exponent, and each such line would be a new error
+         * pattern to the new-pattern rule: noise in a playground whose new errors should come from
+         * incidents only.
+         */
         String hex(int digits) {
             StringBuilder sb = new StringBuilder(digits);
-            for (int i = 0; i < digits; i++) {
-                sb.append(Character.forDigit(random.nextInt(16), 16));
+            while (true) {
+                sb.setLength(0);
+                int letters = 0;
+                for (int i = 0; i < digits; i++) {
+                    int d = random.nextInt(16);
+                    letters += d >= 10 ? 1 : 0;
+                    sb.append(Character.forDigit(d, 16));
+                }
+                if (digits < 3 || (letters >= 2 && letters < digits)) {
+                    return sb.toString();
+                }
             }
-            return sb.toString();
         }
 
         String amount() {
@@ -597,6 +711,93 @@ public final class SampleRecords {
             all.addAll(specific);
             all.addAll(specific);
             return List.copyOf(all);
+        }
+    }
+
+    /**
+     * Error messages the steady state never logs, one per new-error incident: the first cycles use
+     * one template each; later rounds add a release code name that the masker keeps as a word, so
+     * each is still a new pattern (after 8 x 27 incidents the names repeat).
+     */
+    static final class NovelErrors {
+        private NovelErrors() {}
+
+        private static final List<Template> BASE =
+                List.of(
+                        new Template(
+                                "fraud.FraudCheckClient",
+                                v ->
+                                        "Circuit breaker OPEN for fraud-check after "
+                                                + v.num(5, 20)
+                                                + " consecutive failures"),
+                        new Template(
+                                "events.SchemaValidator",
+                                v ->
+                                        "Schema validation failed for event OrderPlaced at offset "
+                                                + v.num(1000, 999999)
+                                                + ": missing required field 'currency'"),
+                        new Template(
+                                "tls.CertificateMonitor",
+                                v ->
+                                        "TLS handshake with ledger-db failed: certificate expired "
+                                                + v.num(1, 9)
+                                                + " days ago"),
+                        new Template(
+                                "outbox.OutboxPublisher",
+                                v ->
+                                        "Producer fenced: another instance took over transactional"
+                                                + " id outbox-"
+                                                + v.num(1, 9)),
+                        new Template(
+                                "billing.InvoiceRenderer",
+                                v ->
+                                        "OutOfMemoryError while rendering invoice INV-"
+                                                + v.num(100000, 999999)
+                                                + " (heap "
+                                                + v.num(90, 99)
+                                                + "% used)"),
+                        new Template(
+                                "tax.TaxServiceClient",
+                                v ->
+                                        "Rate limit exceeded calling tax-service: HTTP 429, retry"
+                                                + " after "
+                                                + v.num(1, 30)
+                                                + " s"),
+                        new Template(
+                                "config.ConfigWatcher",
+                                v ->
+                                        "Config reload failed: unknown key retry_policy.backoff in "
+                                                + v.pick(
+                                                        "/etc/shop/application.yaml",
+                                                        "/etc/shop/overrides.yaml")),
+                        new Template(
+                                "storage.SpoolWriter",
+                                v ->
+                                        "Disk full on /var/lib/shop/spool: could not write "
+                                                + v.num(512, 65536)
+                                                + " bytes"));
+
+        private static final List<String> RELEASES =
+                List.of(
+                        ("alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima"
+                                        + " mike november oscar papa quebec romeo sierra tango"
+                                        + " uniform victor whiskey xray yankee zulu")
+                                .split(" "));
+
+        static Template template(int index) {
+            Template base = BASE.get(Math.floorMod(index, BASE.size()));
+            int round = Math.floorMod(index / BASE.size(), RELEASES.size() + 1);
+            if (round == 0) {
+                return base;
+            }
+            String release = RELEASES.get(round - 1);
+            return new Template(
+                    base.logger(),
+                    v -> base.message().apply(v) + " (since release " + release + ")");
+        }
+
+        static int size() {
+            return BASE.size() * (RELEASES.size() + 1);
         }
     }
 }

@@ -23,6 +23,10 @@ import java.util.Set;
  * while the playground runs. Kept apart from the consumer in {@link AggregateTail} so every shape
  * can be tested without Kafka. Anything it does not recognise is printed as compact raw JSON (or
  * text), never dropped, so a new or broken shape is still visible.
+ *
+ * <p>Alert transitions are what the playground is for, so they stand out: they start with {@code
+ * FIRING} or {@code RESOLVED} where every aggregate starts with its window, and with colour on (for
+ * a terminal) the whole line is red or green.
  */
 public final class TailFormat {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -30,17 +34,53 @@ public final class TailFormat {
     /** Label keys that are not group fields; the rest of an alert's labels identify what fired. */
     private static final Set<String> NON_GROUP_LABELS = Set.of("alertname", "severity");
 
-    private final DateTimeFormatter clock;
+    static final String RED = "\u001b[1;31m";
+    static final String GREEN = "\u001b[1;32m";
+    static final String YELLOW = "\u001b[1;33m";
+    static final String RESET = "\u001b[0m";
 
-    /** Formats times of day in {@code zone}, the reader's zone in the playground. */
+    /** What a record is, so a reader can pick (e.g. alerts only). */
+    public enum Kind {
+        AGGREGATE,
+        ALERT,
+        DEAD_LETTER,
+        /** Anything else: unknown shapes, text, tombstones. */
+        OTHER
+    }
+
+    /** One formatted record. */
+    public record Line(Kind kind, String text, String alertStatus, String fingerprint) {
+        static Line of(Kind kind, String text) {
+            return new Line(kind, text, null, null);
+        }
+    }
+
+    private final DateTimeFormatter clock;
+    private final boolean colour;
+
+    /** Formats times of day in {@code zone}, the reader's zone in the playground; no colour. */
     public TailFormat(ZoneId zone) {
+        this(zone, false);
+    }
+
+    /**
+     * @param zone times of day are shown in this zone
+     * @param colour ANSI colours for alert lines (for a terminal; never into a file or pipe)
+     */
+    public TailFormat(ZoneId zone, boolean colour) {
         this.clock = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(zone);
+        this.colour = colour;
     }
 
     /** One line for a record value; {@code null} is a tombstone. */
     public String line(byte[] value) {
+        return format(value).text();
+    }
+
+    /** One line for a record value, with what kind of record it is. */
+    public Line format(byte[] value) {
         if (value == null) {
-            return "<tombstone>";
+            return Line.of(Kind.OTHER, "<tombstone>");
         }
         String text;
         try {
@@ -51,43 +91,67 @@ public final class TailFormat {
                             .decode(ByteBuffer.wrap(value))
                             .toString();
         } catch (CharacterCodingException e) {
-            return "<" + value.length + " bytes, not UTF-8>";
+            return Line.of(Kind.OTHER, "<" + value.length + " bytes, not UTF-8>");
         }
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
         } catch (Exception e) {
-            return oneLine(text);
+            return Line.of(Kind.OTHER, oneLine(text));
         }
         if (node == null || !node.isObject()) {
-            return oneLine(text);
+            return Line.of(Kind.OTHER, oneLine(text));
         }
+        Kind kind = kind(node);
         try {
-            String line = shaped(node);
+            Line line = shaped(kind, node);
             if (line != null) {
                 return line;
             }
         } catch (RuntimeException e) {
             // A known type with unexpected contents: fall through to the raw JSON.
         }
-        return node.toString();
+        return Line.of(kind, node.toString());
     }
 
-    private String shaped(JsonNode node) {
+    private static Kind kind(JsonNode node) {
         String type = node.path("type").asText("");
-        if (type.equals("log_aggregate")) {
-            return logAggregate(node);
-        }
-        if (type.equals("metric_aggregate")) {
-            return metricAggregate(node);
+        if (type.equals("log_aggregate") || type.equals("metric_aggregate")) {
+            return Kind.AGGREGATE;
         }
         if (node.has("fingerprint") && node.has("status") && node.has("labels")) {
-            return alert(node);
+            return Kind.ALERT;
         }
         if (node.has("source_topic") && node.has("reason")) {
-            return deadLetter(node);
+            return Kind.DEAD_LETTER;
         }
-        return null;
+        return Kind.OTHER;
+    }
+
+    private Line shaped(Kind kind, JsonNode node) {
+        switch (kind) {
+            case AGGREGATE:
+                return Line.of(
+                        kind,
+                        node.path("type").asText().equals("log_aggregate")
+                                ? logAggregate(node)
+                                : metricAggregate(node));
+            case ALERT:
+                String status = node.path("status").asText("?").toLowerCase(Locale.ROOT);
+                String text = alert(node);
+                if (colour) {
+                    String on =
+                            status.equals("firing")
+                                    ? RED
+                                    : status.equals("resolved") ? GREEN : YELLOW;
+                    text = on + text + RESET;
+                }
+                return new Line(kind, text, status, node.path("fingerprint").asText(null));
+            case DEAD_LETTER:
+                return Line.of(kind, deadLetter(node));
+            default:
+                return null;
+        }
     }
 
     /** {@code 10:15:00-10:16:00 app-logs checkout total=1532 err=3.4% top="..."x41}. */
@@ -132,7 +196,11 @@ public final class TailFormat {
                 + number(n.path("max"));
     }
 
-    /** {@code FIRING HighErrorRatio checkout [page] value=0.12 threshold=0.05 ... "summary"}. */
+    /**
+     * {@code FIRING HighErrorRatio [page] service=checkout team=payments "summary"
+     * startsAt=10:16:00 value=0.12 threshold=0.05 window=10:15:00-10:16:00}; a resolved alert also
+     * has {@code endsAt} (and {@code reason} when its rule changed).
+     */
     String alert(JsonNode n) {
         JsonNode labels = n.path("labels");
         String name = labels.path("alertname").asText(n.path("rule").asText("?"));
@@ -145,11 +213,21 @@ public final class TailFormat {
         StringBuilder sb = new StringBuilder();
         sb.append(pad(n.path("status").asText("?").toUpperCase(Locale.ROOT), 8));
         sb.append(' ').append(name);
+        if (labels.hasNonNull("severity")) {
+            sb.append(" [").append(labels.get("severity").asText()).append(']');
+        }
         if (!group.isEmpty()) {
             sb.append(' ').append(String.join(" ", group));
         }
-        if (labels.hasNonNull("severity")) {
-            sb.append(" [").append(labels.get("severity").asText()).append(']');
+        String summary = n.path("annotations").path("summary").asText("");
+        if (!summary.isEmpty()) {
+            sb.append(" \"").append(shorten(summary, 120)).append('"');
+        }
+        if (n.hasNonNull("startsAt")) {
+            sb.append(" startsAt=").append(time(n.get("startsAt")));
+        }
+        if (n.hasNonNull("endsAt")) {
+            sb.append(" endsAt=").append(time(n.get("endsAt")));
         }
         if (n.hasNonNull("value")) {
             sb.append(" value=").append(number(n.get("value")));
@@ -160,9 +238,8 @@ public final class TailFormat {
         if (n.hasNonNull("window_start")) {
             sb.append(" window=").append(window(n));
         }
-        String summary = n.path("annotations").path("summary").asText("");
-        if (!summary.isEmpty()) {
-            sb.append(" \"").append(shorten(summary, 100)).append('"');
+        if (n.hasNonNull("reason")) {
+            sb.append(" reason=").append(n.get("reason").asText());
         }
         return sb.toString();
     }

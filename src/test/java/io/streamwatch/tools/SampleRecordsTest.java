@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamwatch.aggregation.PatternMasker;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -135,13 +137,46 @@ class SampleRecordsTest {
         for (int i = 0; i < 500; i++) {
             SampleRecords.Sample before = withIncident.next(NOW - 60_000);
             hostsBefore.add(before.key());
-            SampleRecords.Sample during = withIncident.next(NOW);
+            // Incidents go by event time, which is up to MAX_JITTER_MS before the send time.
+            SampleRecords.Sample during = withIncident.next(NOW + SampleRecords.MAX_JITTER_MS);
             if (during != null) {
                 hostsDuring.add(during.key());
             }
         }
         assertThat(hostsBefore).contains("checkout-1").hasSize(8);
         assertThat(hostsDuring).doesNotContain("checkout-1").hasSize(7);
+    }
+
+    @Test
+    void theSteadyStateTripsNoExampleRule() {
+        // HighErrorRatio: error_ratio > 5%; SlowRequestsP99: p99 > 500 ms, per minute.
+        for (int m = 0; m < 3; m++) {
+            OneMinute w = OneMinute.of(records, NOW + m * 60_000);
+            for (String service : SERVICES) {
+                assertThat(w.errorRatio(service)).as(service).isBetween(0.003, 0.04);
+            }
+            for (HostBehaviour h : records.hosts()) {
+                assertThat(w.p99(h.host)).as(h.host).isBetween(150.0, 480.0);
+                assertThat(w.count(h.host, "http.server.requests")).as(h.host).isBetween(50, 140);
+            }
+        }
+    }
+
+    @Test
+    void everySteadyErrorTemplateMasksToOnePattern() {
+        // Ids that mask differently now and then (all-digit hex read as a number) would look like
+        // a new error to the new-pattern rule.
+        HostBehaviour host = new HostBehaviour("payments", "payments-1", 0, 0);
+        SampleRecords.Vars vars = new SampleRecords.Vars(new Random(3), host);
+        for (String service : SERVICES) {
+            for (SampleRecords.Template t : SampleRecords.Catalogue.errors(service)) {
+                Set<String> patterns = new HashSet<>();
+                for (int i = 0; i < 3000; i++) {
+                    patterns.add(PatternMasker.mask(t.message().apply(vars)));
+                }
+                assertThat(patterns).as(t.logger()).hasSize(1);
+            }
+        }
     }
 
     private List<SampleRecords.Sample> samples(SampleRecords.Stream stream, int count) {
