@@ -176,9 +176,19 @@ public class RuleEvaluator
             CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
             throws Exception {
         RuleDefinition d = r.definition();
+        if (!r.test(vars)) {
+            return;
+        }
         String key = stateKey(r.name(), o.name);
         AlertState st = state(key, r);
         double x = r.value(vars);
+        if (st.lastWindowEnd == 0) {
+            // The first window of a key is usually partial (the job or the key started in it):
+            // it would skew the baseline, so it is only noted.
+            st.lastWindowEnd = o.windowEnd;
+            alerts.put(key, st);
+            return;
+        }
         boolean anomalous = false;
         double sd = Math.sqrt(st.variance);
         double limit = d.sigmas() * Math.max(sd, 1e-9);

@@ -61,9 +61,12 @@ public final class CompiledRule {
         return version;
     }
 
-    /** Evaluates a threshold condition over one aggregate's variables. */
+    /**
+     * Evaluates the condition over one aggregate's variables: a threshold rule's verdict, an
+     * anomaly rule's filter (true when it has none).
+     */
     public boolean test(Map<String, Object> variables) throws CelEvaluationException {
-        return Boolean.TRUE.equals(condition.eval(variables));
+        return condition == null || Boolean.TRUE.equals(condition.eval(variables));
     }
 
     /** The alert's value for these variables, or NaN when the rule has none. */

@@ -62,6 +62,11 @@ public final class RuleCompiler {
                 }
                 break;
             case ANOMALY:
+                if (d.condition() != null) {
+                    condition =
+                            program(compiler, d.condition(), SimpleType.BOOL, "condition", problem);
+                    ok = condition != null;
+                }
                 if (!schema.numericFields().contains(d.field())) {
                     problem.accept(
                             "field",

@@ -96,8 +96,10 @@ public final class RuleReader {
             problem(
                     "condition",
                     "is missing: a threshold rule needs a condition, e.g. error_ratio > 0.05");
-        } else if (kind != RuleKind.THRESHOLD && condition != null) {
-            problem("condition", "only threshold rules have a condition");
+        } else if (kind != RuleKind.THRESHOLD && kind != RuleKind.ANOMALY && condition != null) {
+            problem(
+                    "condition",
+                    "only threshold rules (and anomaly rules, as a filter) have a condition");
         }
         Duration absentFor = duration(n, "absent_for", null);
         if (kind == RuleKind.ABSENCE && absentFor == null) {
