@@ -38,10 +38,6 @@ final class PipelineReader {
     // Each record is added to size/slide sliding windows; beyond this it is a mistake, not a plan.
     private static final long MAX_WINDOWS_PER_RECORD = 100;
 
-    /** Formats this version can read; a format of the contract may be listed before it is. */
-    private static final Set<String> IMPLEMENTED_FORMATS =
-            Set.of("streamwatch", "ecs", "otel", "telegraf");
-
     /** Fields whose place otel and telegraf fix themselves; {@code fields} may not move them. */
     private static final List<String> FIXED_FIELDS =
             List.of("timestamp", "level", "message", "name", "value");
@@ -92,13 +88,6 @@ final class PipelineReader {
                         "format", "streamwatch", List.of("streamwatch", "ecs", "otel", "telegraf"));
         if (format.equals("telegraf") && kind == PipelineKind.LOGS) {
             s.problem("format", "telegraf is a metrics format; use it with kind: metrics", "kind");
-        }
-        if (!IMPLEMENTED_FORMATS.contains(format)) {
-            s.problem(
-                    "format",
-                    Names.quote(format)
-                            + " is not supported by this version yet; use streamwatch or ecs,"
-                            + " or map your fields with `fields`");
         }
         Map<String, String> fields = s.stringMap("fields");
         if (format.equals("otel") || format.equals("telegraf")) {

@@ -480,7 +480,15 @@ class ClusterEndToEndTest {
                         "Encode app-metrics late events",
                         "Encode dead letters",
                         "Write " + t.deadLetter,
-                        "Write " + t.lateEvents)) {
+                        "Write " + t.lateEvents,
+                        "Observe app-logs",
+                        "Observe app-metrics",
+                        "Read streamwatch.rules (rule changes)",
+                        "Check rule changes",
+                        "Evaluate alert rules",
+                        "Encode alerts",
+                        "Write " + t.alerts,
+                        "Encode rule status")) {
             assertThat(all).as("operator names in the job graph").contains(name);
         }
         // Flink's default names would mean an operator without .name(...).
@@ -499,7 +507,11 @@ class ClusterEndToEndTest {
                         "Encode dead letters",
                         "encode-dead-letters",
                         "Write " + t.lateEvents,
-                        "sink-late-events");
+                        "sink-late-events",
+                        "Source: Read streamwatch.rules (rule changes)",
+                        "source-rules",
+                        "Evaluate alert rules",
+                        "evaluate-rules");
         assertThat(idByName).hasSize(headUid.size());
         headUid.forEach(
                 (prefix, uid) -> {
