@@ -1,5 +1,6 @@
 package io.streamwatch.aggregation;
 
+import io.streamwatch.functions.PipelineMetrics;
 import io.streamwatch.records.GroupKey;
 import io.streamwatch.records.Level;
 import io.streamwatch.records.LogAggregate;
@@ -41,10 +42,7 @@ public class LogWindowFunction
     @Override
     public void open(OpenContext openContext) {
         aggregatesOut =
-                getRuntimeContext()
-                        .getMetricGroup()
-                        .addGroup("streamwatch")
-                        .addGroup("pipeline", pipeline)
+                PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline)
                         .counter("aggregatesOut");
     }
 

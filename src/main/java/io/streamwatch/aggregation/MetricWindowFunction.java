@@ -1,5 +1,6 @@
 package io.streamwatch.aggregation;
 
+import io.streamwatch.functions.PipelineMetrics;
 import io.streamwatch.records.GroupKey;
 import io.streamwatch.records.MetricAggregate;
 import java.util.List;
@@ -29,10 +30,7 @@ public class MetricWindowFunction
     @Override
     public void open(OpenContext openContext) {
         aggregatesOut =
-                getRuntimeContext()
-                        .getMetricGroup()
-                        .addGroup("streamwatch")
-                        .addGroup("pipeline", pipeline)
+                PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline)
                         .counter("aggregatesOut");
     }
 

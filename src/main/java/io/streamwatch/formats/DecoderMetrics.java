@@ -1,5 +1,6 @@
 package io.streamwatch.formats;
 
+import io.streamwatch.functions.PipelineMetrics;
 import io.streamwatch.records.RejectReason;
 import java.util.EnumMap;
 import java.util.Map;
@@ -17,7 +18,7 @@ final class DecoderMetrics {
     private volatile long newestEventTime = Long.MIN_VALUE;
 
     DecoderMetrics(MetricGroup parent, String pipeline) {
-        MetricGroup group = parent.addGroup("streamwatch").addGroup("pipeline", pipeline);
+        MetricGroup group = PipelineMetrics.group(parent, pipeline);
         recordsIn = group.counter("recordsIn");
         for (RejectReason r : RejectReason.values()) {
             rejected.put(r, group.addGroup("reason", r.code()).counter("recordsRejected"));

@@ -1,6 +1,7 @@
 package io.streamwatch.sinks;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamwatch.functions.PipelineMetrics;
 import io.streamwatch.records.GroupKey;
 import io.streamwatch.records.KafkaMessage;
 import io.streamwatch.records.Level;
@@ -33,10 +34,7 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
     @Override
     public void open(OpenContext openContext) {
         lateRecords =
-                getRuntimeContext()
-                        .getMetricGroup()
-                        .addGroup("streamwatch")
-                        .addGroup("pipeline", pipeline)
+                PipelineMetrics.group(getRuntimeContext().getMetricGroup(), pipeline)
                         .counter("lateRecords");
     }
 

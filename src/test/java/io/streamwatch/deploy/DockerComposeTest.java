@@ -8,12 +8,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.streamwatch.config.AlertsConfig;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
-import io.streamwatch.job.StreamwatchJob;
 import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.RuleReader;
-import io.streamwatch.sinks.KafkaSinks;
-import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.SharedKafka;
+import io.streamwatch.testing.TestJobs;
 import io.streamwatch.testing.TestPipelines;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +26,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -269,16 +266,7 @@ class DockerComposeTest {
                         "rules.yaml",
                         0,
                         new ArrayList<>()));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        StreamwatchJob.flinkConfiguration(config));
-        new StreamwatchJob(
-                        config,
-                        rules,
-                        KafkaSources.of(config),
-                        (topic, name) -> KafkaSinks.forTopic(config, topic, name))
-                .build(env);
-        JobClient job = env.executeAsync("metric-names");
+        JobClient job = TestJobs.startOnKafka(config, rules, "metric-names");
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (true) {

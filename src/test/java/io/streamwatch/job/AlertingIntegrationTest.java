@@ -8,10 +8,9 @@ import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.RuleReader;
-import io.streamwatch.sinks.KafkaSinks;
-import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.Json;
 import io.streamwatch.testing.SharedKafka;
+import io.streamwatch.testing.TestJobs;
 import io.streamwatch.testing.TestPipelines;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,16 +85,7 @@ class AlertingIntegrationTest {
                         "rules/it.yaml",
                         0,
                         new ArrayList<>()));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        StreamwatchJob.flinkConfiguration(config));
-        new StreamwatchJob(
-                        config,
-                        fileRules,
-                        KafkaSources.of(config),
-                        (topic, name) -> KafkaSinks.forTopic(config, topic, name))
-                .build(env);
-        JobClient job = env.executeAsync("alerting-it");
+        JobClient job = TestJobs.startOnKafka(config, fileRules, "alerting-it");
 
         try (KafkaProducer<byte[], byte[]> producer = SharedKafka.producer()) {
             SharedKafka.sendKeyed(

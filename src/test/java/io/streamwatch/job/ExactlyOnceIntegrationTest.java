@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
-import io.streamwatch.sinks.KafkaSinks;
-import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.Json;
 import io.streamwatch.testing.SharedKafka;
+import io.streamwatch.testing.TestJobs;
 import io.streamwatch.testing.TestPipelines;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,16 +59,7 @@ class ExactlyOnceIntegrationTest {
                         TestPipelines.logs("streamwatch"), in, out, Duration.ofSeconds(1));
         StreamwatchConfig config =
                 TestPipelines.job(SharedKafka.bootstrapServers(), in, List.of(logs), dead, late);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        StreamwatchJob.flinkConfiguration(config));
-        new StreamwatchJob(
-                        config,
-                        List.of(),
-                        KafkaSources.of(config),
-                        (topic, name) -> KafkaSinks.forTopic(config, topic, name))
-                .build(env);
-        JobClient job = env.executeAsync("exactly-once-it");
+        JobClient job = TestJobs.startOnKafka(config, List.of(), "exactly-once-it");
 
         long t0 =
                 Instant.now()

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
-import io.streamwatch.sinks.KafkaSinks;
-import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.Json;
 import io.streamwatch.testing.SharedKafka;
+import io.streamwatch.testing.TestJobs;
 import io.streamwatch.testing.TestPipelines;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -95,16 +93,7 @@ class PipelineIntegrationTest {
                 TestPipelines.job(
                         bootstrap, logsTopic, List.of(logs, metrics), deadTopic, lateTopic);
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        StreamwatchJob.flinkConfiguration(config));
-        new StreamwatchJob(
-                        config,
-                        List.of(),
-                        KafkaSources.of(config),
-                        (topic, name) -> KafkaSinks.forTopic(config, topic, name))
-                .build(env);
-        JobClient job = env.executeAsync("pipeline-it");
+        JobClient job = TestJobs.startOnKafka(config, List.of(), "pipeline-it");
         try (KafkaProducer<byte[], byte[]> p = SharedKafka.producer()) {
             producer = p;
             phaseOne();
