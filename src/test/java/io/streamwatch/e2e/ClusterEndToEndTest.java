@@ -141,7 +141,9 @@ class ClusterEndToEndTest {
                         "--late-events-topic",
                         t.lateEvents,
                         "--alerts-topic",
-                        t.alerts);
+                        t.alerts,
+                        "--set",
+                        "alerts.rules=../src/test/resources/e2e/rules.yaml");
         assertThat(submit.exit).as("bin/cluster submit failed:%n%s", submit.stderr).isZero();
         String jobId = submit.stdout.strip();
         assertThat(jobId).matches("[0-9a-f]{32}");
@@ -173,9 +175,21 @@ class ClusterEndToEndTest {
             assertThat(windowOf(readAll(t.logAggregates), model)).hasSize(2);
             assertThat(windowOf(readAll(t.metricAggregates), model)).hasSize(2);
 
-            // ALERTS: once the alert engine exists, feed an incident in the model (e.g. an error
-            // spike for one service), assert FIRING then RESOLVED on t.alerts here, and the
-            // alertsFiring gauge below.
+            // Alerts: checkout's window fires E2eErrorRatio, its calm next window resolves it;
+            // each transition exactly once.
+            List<JsonNode> alerts = readUntil(t.alerts, l -> l.size() >= 2);
+            assertThat(readAll(t.alerts)).hasSize(2);
+            assertThat(alerts)
+                    .extracting(a -> a.get("status").asText())
+                    .containsExactly("firing", "resolved");
+            JsonNode firing = alerts.get(0);
+            assertThat(firing.get("labels").get("alertname").asText()).isEqualTo("E2eErrorRatio");
+            assertThat(firing.get("labels").get("service").asText()).isEqualTo("checkout");
+            assertThat(firing.get("labels").get("suite").asText()).isEqualTo("e2e");
+            assertThat(firing.get("annotations").get("summary").asText())
+                    .isEqualTo("checkout errors 44.4%");
+            assertThat(firing.get("startsAt").asText()).isEqualTo(model.isoAt(60_000));
+            assertThat(alerts.get(1).get("endsAt").asText()).isEqualTo(model.isoAt(120_000));
 
             assertCustomMetrics(jobId, model);
             assertJobGraph(jobId, t);
@@ -276,6 +290,15 @@ class ClusterEndToEndTest {
                 Point p = points.get(i);
                 in.add(new Input(t.metrics, i % 2, point(windowStart + 1000L * i, p)));
             }
+            for (int i = 0; i < followUp; i++) {
+                in.add(
+                        new Input(
+                                t.logs,
+                                i % 2,
+                                log(
+                                        windowStart + 60_000 + 1000L * i,
+                                        new Log("checkout", "INFO", "Order placed"))));
+            }
             in.add(new Input(t.logs, 0, "{\"timestamp\": 17, \"level\": "));
             long closing = windowStart + 180_000;
             for (int partition = 0; partition < 2; partition++) {
@@ -285,6 +308,15 @@ class ClusterEndToEndTest {
             return in;
         }
 
+        /** A calm minute for checkout after the window: it resolves the alert. */
+        final int followUp = 5;
+
+        String isoAt(long offsetMillis) {
+            return java.time.Instant.ofEpochMilli(windowStart + offsetMillis)
+                    .toString()
+                    .replace("Z", ".000Z");
+        }
+
         Input lateRecord(Topics t) {
             return new Input(
                     t.logs, 1, log(windowStart + 30_000, new Log("checkout", "INFO", "late")));
@@ -292,7 +324,7 @@ class ClusterEndToEndTest {
 
         /** Every log record the job reads: the lines, the malformed one, closers, the late one. */
         int logRecordsIn() {
-            return logs.size() + 1 + 2 + 1;
+            return logs.size() + followUp + 1 + 2 + 1;
         }
 
         private static String log(long ts, Log l) {
@@ -410,7 +442,27 @@ class ClusterEndToEndTest {
                                 logs.and(l -> "malformed_json".equals(l.get("reason")))))
                 .isEqualTo(1);
         assertThat(sumEnding(tm, "_streamwatch_pipeline_lateRecords", logs)).isEqualTo(1);
-        assertThat(sumEnding(tm, "_streamwatch_pipeline_aggregatesOut", logs)).isEqualTo(2);
+        // Checkout and search in the model's window, checkout in the calm one after it.
+        assertThat(sumEnding(tm, "_streamwatch_pipeline_aggregatesOut", logs)).isEqualTo(3);
+        Predicate<Map<String, String>> job = l -> jobId.equals(l.get("job_id"));
+        assertThat(
+                        sumEnding(
+                                tm,
+                                "_streamwatch_status_alertTransitions",
+                                job.and(l -> "firing".equals(l.get("status")))))
+                .isEqualTo(1);
+        assertThat(
+                        sumEnding(
+                                tm,
+                                "_streamwatch_status_alertTransitions",
+                                job.and(l -> "resolved".equals(l.get("status")))))
+                .isEqualTo(1);
+        assertThat(
+                        hasEnding(
+                                tm,
+                                "_streamwatch_rule_alertsFiring",
+                                job.and(l -> "E2eErrorRatio".equals(l.get("rule")))))
+                .isTrue();
         assertThat(hasEnding(tm, "_streamwatch_pipeline_eventTimeLagMs", logs)).isTrue();
 
         // The JobManager's endpoint is the other one of 9249-9250.
