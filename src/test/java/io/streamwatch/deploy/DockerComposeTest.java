@@ -281,6 +281,16 @@ class DockerComposeTest {
                                                 n ->
                                                         n.endsWith(
                                                                 "streamwatch_pipeline_aggregatesOut"))
+                                && names.stream()
+                                        .anyMatch(n -> n.endsWith("streamwatch_rule_alertsFiring"))
+                                && names.stream()
+                                        .anyMatch(
+                                                n ->
+                                                        n.endsWith(
+                                                                "streamwatch_status_alertTransitions"))
+                                && names.stream()
+                                        .anyMatch(
+                                                n -> n.endsWith("streamwatch_ruleEvaluationErrors"))
                                 && names.contains("flink_jobmanager_job_lastCheckpointDuration");
                 if (ready) {
                     return names;
