@@ -277,13 +277,26 @@ public class RuleEvaluator
             throws Exception {
         String key = stateKey(r.name(), "");
         AlertState st = state(key, r);
+        long absentFor = r.definition().absentFor().toMillis();
+        if (st.status != AlertState.FIRING
+                && st.lastSeen > 0
+                && o.windowStart - st.lastSeen >= absentFor) {
+            // The gap shows in the data itself, though no timer saw it: event time of this
+            // pipeline ran ahead of the evaluator's watermark (another pipeline lags, as in a
+            // replay). Report the silence it was.
+            st.status = AlertState.FIRING;
+            st.startsAt = st.lastSeen + absentFor;
+            st.lastValue = absentFor / 1000.0;
+            st.lastWindowStart = st.lastSeen;
+            st.lastWindowEnd = st.startsAt;
+            emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline, out);
+        }
         if (st.status == AlertState.FIRING) {
             st.lastValue = (o.windowStart - st.lastSeen) / 1000.0;
             emit(st, Alert.RESOLVED, o.windowStart, null, r.name(), o.pipeline, out);
             st.status = AlertState.INACTIVE;
         }
         st.lastSeen = Math.max(st.lastSeen, o.windowEnd);
-        long absentFor = r.definition().absentFor().toMillis();
         Map<String, String> identity = identity(o, null);
         identity.remove("name");
         st.labels = labels(r.definition(), identity);

@@ -162,7 +162,14 @@ public final class Backtest {
                 new OfflineRun(config, rules).run(sources, t -> t.equals(alertsTopic));
         List<JsonNode> alerts = new ArrayList<>();
         for (KafkaMessage m : output.records().getOrDefault(alertsTopic, List.of())) {
-            alerts.add(JSON.readTree(new String(m.value, StandardCharsets.UTF_8)));
+            JsonNode a = JSON.readTree(new String(m.value, StandardCharsets.UTF_8));
+            // The input ends at --to, and event time runs on to the end of everything: what
+            // happens after --to (hosts "silent" because the data stops) is not an answer.
+            boolean firing = a.get("status").asText().equals("firing");
+            long at = Instant.parse(a.get(firing ? "startsAt" : "endsAt").asText()).toEpochMilli();
+            if (at <= to) {
+                alerts.add(a);
+            }
         }
         summarize(out, alerts, output.counts());
         return alerts;

@@ -48,10 +48,14 @@ public class CollectingSink implements Sink<KafkaMessage> {
     public SinkWriter<KafkaMessage> createWriter(WriterInitContext context) {
         Queue<KafkaMessage> queue =
                 COLLECTED.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>());
+        AtomicLong counter = COUNTED.computeIfAbsent(id, k -> new AtomicLong());
         return new SinkWriter<>() {
             @Override
             public void write(KafkaMessage m, Context ctx) {
-                queue.add(m);
+                counter.incrementAndGet();
+                if (keep) {
+                    queue.add(m);
+                }
             }
 
             @Override

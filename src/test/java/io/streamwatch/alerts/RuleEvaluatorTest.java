@@ -202,6 +202,18 @@ class RuleEvaluatorTest {
     }
 
     @Test
+    void aSilenceThatShowsInTheDataFiresAndResolvesEvenWhenEventTimeLagsBehind() throws Exception {
+        open(rule("{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 2m}"));
+        observe(metric("web-1", 0, 10));
+        // No watermark at all (another pipeline holds it back), but a 3-minute gap in the data.
+        observe(metric("web-1", 4, 10));
+        assertThat(alerts())
+                .extracting(
+                        a -> a.status + "@" + (a.status.equals("firing") ? a.startsAt : a.endsAt))
+                .containsExactly("firing@" + (T0 + 3 * MIN), "resolved@" + (T0 + 4 * MIN));
+    }
+
+    @Test
     void absenceFiresOnTheWallClockWhenAllInputStops() throws Exception {
         open(rule("{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 5m}"));
         harness.setProcessingTime(1_000_000);

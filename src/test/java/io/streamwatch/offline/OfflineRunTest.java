@@ -1,0 +1,45 @@
+package io.streamwatch.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamwatch.config.AlertsConfig;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.records.Decoded;
+import io.streamwatch.records.Level;
+import io.streamwatch.records.LogEvent;
+import io.streamwatch.testing.TestPipelines;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** An offline run keeps the topics asked for and counts every topic. */
+class OfflineRunTest {
+    @Test
+    void keepsWhatIsAskedAndCountsEverything() throws Exception {
+        StreamwatchConfig config =
+                TestPipelines.withAlerts(
+                        TestPipelines.job(
+                                "x",
+                                "t",
+                                List.of(TestPipelines.logs("streamwatch")),
+                                "dead",
+                                "late"),
+                        new AlertsConfig("alerts", List.of(), "rules", "status"));
+        List<Decoded> events = new ArrayList<>();
+        long t0 = 1_800_000_000_000L / 60_000 * 60_000;
+        for (int w = 0; w < 3; w++) {
+            events.add(Decoded.of(new LogEvent("checkout", t0 + w * 60_000, Level.INFO, "ok")));
+            events.add(Decoded.of(new LogEvent("search", t0 + w * 60_000 + 1, Level.INFO, "ok")));
+        }
+        OfflineRun.Output out =
+                new OfflineRun(config, List.of())
+                        .run(
+                                OfflineRun.inMemory(Map.of("app-logs", events)),
+                                t -> t.equals("alerts"));
+        // 3 windows x 2 services, all closed at the end of the input.
+        assertThat(out.counts()).containsEntry("streamwatch.log-aggregates", 6L);
+        assertThat(out.records().get("streamwatch.log-aggregates")).isEmpty();
+        assertThat(out.counts()).containsEntry("dead", 0L);
+    }
+}
