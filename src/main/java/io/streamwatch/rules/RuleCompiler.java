@@ -172,7 +172,9 @@ public final class RuleCompiler {
         List<String> errors = new ArrayList<>();
         for (String line : message.split("\n")) {
             if (line.startsWith("ERROR: ")) {
-                errors.add(line.replaceFirst("^ERROR: <input>:\\d+:(\\d+): ", "column $1: "));
+                errors.add(
+                        line.replaceFirst("^ERROR: <input>:\\d+:(\\d+): ", "column $1: ")
+                                .replace(" (in container '')", ""));
             }
         }
         return errors.isEmpty() ? oneLine(message) : String.join("; ", errors);
