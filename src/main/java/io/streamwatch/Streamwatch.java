@@ -3,6 +3,7 @@ package io.streamwatch;
 import io.streamwatch.cli.BacktestCommand;
 import io.streamwatch.cli.ConfigOptions;
 import io.streamwatch.cli.LoadedJob;
+import io.streamwatch.cli.PatternsCommand;
 import io.streamwatch.cli.Summary;
 import io.streamwatch.cli.TestRulesCommand;
 import io.streamwatch.cli.ValidateCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Unmatched;
             ValidateCommand.class,
             TestRulesCommand.class,
             BacktestCommand.class,
+            PatternsCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {
