@@ -196,8 +196,9 @@ How to read it:
 - The Python consumer does less than Streamwatch: it writes nothing to Kafka, keeps no state
   across restarts, and computes no quantiles, patterns or alerts.
 - Kafka Streams computes the Python consumer's aggregates (no quantiles, patterns or alerts) with
-  `exactly_once_v2`, RocksDB window stores, `suppress` for final results only and two stream
-  threads; its event time is the record timestamp, which the loader set to the event time.
+  `exactly_once_v2`, RocksDB window stores, `suppress` for final results only, two stream
+  threads and 2 minutes of grace (its two input tasks run ahead of each other through the
+  repartition topic by more than Streamwatch's 5 s of out-of-orderness); its event time is the record timestamp, which the loader set to the event time.
 - Streamwatch runs the full job of `jobs-config/streamwatch.yaml` (both pipelines, DDSketch
   quantiles, top error patterns, the example alert rules) with parallelism 2 in a local
   MiniCluster without web UI.

@@ -251,7 +251,7 @@ public final class BenchStreamwatch {
     }
 
     /** Reads the aggregate topics from the beginning, counting (and optionally keeping) values. */
-    private static final class Watcher extends Thread {
+    static final class Watcher extends Thread {
         final AtomicLong count = new AtomicLong();
         final List<byte[]> values = new ArrayList<>();
         volatile boolean stopped;
