@@ -1,0 +1,317 @@
+package io.streamwatch.bench;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+
+/**
+ * The Kafka Streams contender: the same 1-minute aggregates as the Python consumer (per service:
+ * total and count per level; per metric name, service and host: count, sum, min, max) with {@code
+ * exactly_once_v2}, RocksDB window stores, 2 min grace and final results only ({@code suppress}),
+ * two stream threads. Event time is the record timestamp, which the loader set to the event time.
+ * Output records use Streamwatch's field names so the same watchers check them.
+ *
+ * <p>Arguments: {@code --bootstrap --name --run --expected N --records N --state-dir --out}.
+ */
+public final class BenchKafkaStreams {
+    private BenchKafkaStreams() {}
+
+    /** Only the fields the aggregates need. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Fields(String service, String host, String level, String name, double value) {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = BenchData.Args.parse(args);
+        String bootstrap = a.get("bootstrap");
+        String name = a.get("name");
+        String run = a.get("run");
+        long expected = Long.parseLong(a.get("expected"));
+        long records = Long.parseLong(a.get("records"));
+        Path out = Path.of(a.get("out"));
+        String prefix = "bench." + run + "." + name + ".";
+        String logsOut = prefix + "log-aggregates";
+        String metricsOut = prefix + "metric-aggregates";
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(logsOut, 1, (short) 1),
+                                    new NewTopic(metricsOut, 1, (short) 1)))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
+        }
+        ObjectReader reader = new ObjectMapper().readerFor(Fields.class);
+        Serde<String> strings = Serdes.String();
+        Serde<byte[]> bytes = Serdes.ByteArray();
+        Serde<double[]> doubles = new DoublesSerde();
+        Duration size = Duration.ofMinutes(1);
+        // More than Streamwatch's 5 s: the two input tasks run ahead of each other by more than
+        // that through the repartition topic, and a late record would be dropped.
+        Duration grace = Duration.ofMinutes(2);
+
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream("bench.logs", Consumed.with(bytes, bytes))
+                .flatMap(
+                        (k, v) -> {
+                            Fields f = read(reader, v);
+                            return keyed(f.service(), new double[] {levelIndex(f.level())});
+                        })
+                .groupByKey(Grouped.with(strings, doubles))
+                .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
+                .aggregate(
+                        () -> new double[BenchData.Levels.NAMES.length + 1],
+                        (k, v, agg) -> {
+                            agg[0]++;
+                            agg[1 + (int) v[0]]++;
+                            return agg;
+                        },
+                        Materialized.with(strings, doubles))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                .toStream()
+                .map((w, agg) -> KeyValue.pair(w.key(), logJson(w, agg)))
+                .to(logsOut, Produced.with(strings, strings));
+        b.stream("bench.metrics", Consumed.with(bytes, bytes))
+                .flatMap(
+                        (k, v) -> {
+                            Fields f = read(reader, v);
+                            return keyed(
+                                    f.name() + "|" + f.service() + "|" + f.host(),
+                                    new double[] {f.value()});
+                        })
+                .groupByKey(Grouped.with(strings, doubles))
+                .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
+                .aggregate(
+                        () -> new double[] {0, 0, Double.MAX_VALUE, -Double.MAX_VALUE},
+                        (k, v, agg) -> {
+                            agg[0]++;
+                            agg[1] += v[0];
+                            agg[2] = Math.min(agg[2], v[0]);
+                            agg[3] = Math.max(agg[3], v[0]);
+                            return agg;
+                        },
+                        Materialized.with(strings, doubles))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                .toStream()
+                .map((w, agg) -> KeyValue.pair(w.key(), metricJson(w, agg)))
+                .to(metricsOut, Produced.with(strings, strings));
+
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + run + "-" + name);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, a.get("state-dir"));
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+
+        BenchStreamwatch.Watcher uncommitted =
+                new BenchStreamwatch.Watcher(
+                        bootstrap, "read_uncommitted", List.of(logsOut, metricsOut), false);
+        BenchStreamwatch.Watcher committed =
+                new BenchStreamwatch.Watcher(
+                        bootstrap, "read_committed", List.of(logsOut, metricsOut), true);
+        uncommitted.start();
+        committed.start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+        KafkaStreams streams = new KafkaStreams(b.build(), p);
+        long submit = System.nanoTime();
+        streams.start();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            check(deadline, "not RUNNING: " + streams.state());
+            Thread.sleep(20);
+        }
+        Measure m = Measure.start(name);
+        double startup = (System.nanoTime() - submit) / 1e9;
+        while (uncommitted.count.get() < expected) {
+            check(deadline, "written aggregates " + uncommitted.count.get() + " of " + expected);
+            if (streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("Kafka Streams failed");
+            }
+            Thread.sleep(10);
+        }
+        long done = System.nanoTime();
+        m.stop();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long watcherCpu =
+                threads.getThreadCpuTime(uncommitted.getId())
+                        + threads.getThreadCpuTime(committed.getId());
+        while (committed.count.get() < expected) {
+            check(deadline, "committed aggregates " + committed.count.get() + " of " + expected);
+            Thread.sleep(10);
+        }
+        double commitWait = (System.nanoTime() - done) / 1e9;
+        uncommitted.stopped = true;
+        committed.stopped = true;
+        committed.join(10_000);
+        long duplicates =
+                BenchStreamwatch.writeAggregates(committed.values, out.resolve(name + ".tsv"));
+        m.finish(
+                out,
+                records,
+                watcherCpu,
+                String.format(
+                        Locale.ROOT,
+                        "\"job_startup_s\":%.3f,\"commit_wait_s\":%.3f,\"aggregates\":%d,"
+                                + "\"duplicates\":%d",
+                        startup,
+                        commitWait,
+                        committed.values.size(),
+                        duplicates));
+        streams.close(Duration.ofSeconds(20));
+        System.exit(0);
+    }
+
+    private static void check(long deadline, String what) {
+        if (System.nanoTime() > deadline) {
+            System.err.println("TIMEOUT: " + what);
+            System.exit(3);
+        }
+    }
+
+    private static Fields read(ObjectReader reader, byte[] value) {
+        try {
+            return reader.readValue(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // Sentinels seen per pipeline ("logs", "metrics"), over both input tasks of this JVM.
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> SENTINELS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The record under its new key. The two input partitions are two tasks that race each other
+     * into the repartition topic, whose stream time is the highest timestamp it has seen: one
+     * task's sentinel would expire the windows the other task still has data for. So the first
+     * sentinel of a pipeline is dropped, and the second (its task's last record, the other task
+     * being done) goes out under 16 keys, so every repartitioned partition passes the data.
+     */
+    private static List<KeyValue<String, double[]>> keyed(String key, double[] value) {
+        if (!key.startsWith(BenchData.SENTINEL)) {
+            return List.of(KeyValue.pair(key, value));
+        }
+        String pipeline = key.equals(BenchData.SENTINEL) ? "logs" : "metrics";
+        int seen =
+                SENTINELS
+                        .computeIfAbsent(
+                                pipeline, p -> new java.util.concurrent.atomic.AtomicInteger())
+                        .incrementAndGet();
+        List<KeyValue<String, double[]>> out = new java.util.ArrayList<>();
+        for (int i = 0; seen == 2 && i < 16; i++) {
+            out.add(KeyValue.pair(key + "-" + i, value));
+        }
+        return out;
+    }
+
+    private static int levelIndex(String level) {
+        return BenchData.Levels.index(level);
+    }
+
+    private static String logJson(Windowed<String> w, double[] agg) {
+        StringBuilder sb =
+                new StringBuilder("{\"type\":\"log_aggregate\",\"group\":{\"service\":\"")
+                        .append(w.key())
+                        .append("\"},\"window_start\":\"")
+                        .append(Instant.ofEpochMilli(w.window().start()))
+                        .append("\",\"total\":")
+                        .append((long) agg[0])
+                        .append(",\"levels\":{");
+        String sep = "";
+        for (int i = 0; i < BenchData.Levels.NAMES.length; i++) {
+            if (agg[i + 1] > 0) {
+                sb.append(sep)
+                        .append('"')
+                        .append(BenchData.Levels.NAMES[i])
+                        .append("\":")
+                        .append((long) agg[i + 1]);
+                sep = ",";
+            }
+        }
+        return sb.append("}}").toString();
+    }
+
+    private static String metricJson(Windowed<String> w, double[] agg) {
+        String[] k = w.key().split("\\|", 3);
+        return String.format(
+                Locale.ROOT,
+                "{\"type\":\"metric_aggregate\",\"name\":\"%s\",\"group\":{\"service\":\"%s\","
+                        + "\"host\":\"%s\"},\"window_start\":\"%s\",\"count\":%d,\"sum\":%s,"
+                        + "\"min\":%s,\"max\":%s}",
+                k[0],
+                k[1],
+                k[2],
+                Instant.ofEpochMilli(w.window().start()),
+                (long) agg[0],
+                Double.toString(agg[1]),
+                Double.toString(agg[2]),
+                Double.toString(agg[3]));
+    }
+
+    /** double[] as its length and the values, big-endian. */
+    static final class DoublesSerde implements Serde<double[]> {
+        @Override
+        public org.apache.kafka.common.serialization.Serializer<double[]> serializer() {
+            return (topic, v) -> {
+                if (v == null) {
+                    return null;
+                }
+                ByteBuffer buf = ByteBuffer.allocate(8 * v.length);
+                for (double d : v) {
+                    buf.putDouble(d);
+                }
+                return buf.array();
+            };
+        }
+
+        @Override
+        public org.apache.kafka.common.serialization.Deserializer<double[]> deserializer() {
+            return (topic, data) -> {
+                if (data == null) {
+                    return null;
+                }
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                double[] v = new double[data.length / 8];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = buf.getDouble();
+                }
+                return v;
+            };
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

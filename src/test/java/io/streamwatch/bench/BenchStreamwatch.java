@@ -1,0 +1,306 @@
+package io.streamwatch.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamwatch.cli.LoadedJob;
+import io.streamwatch.config.ConfigOverride;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.job.StreamwatchJob;
+import io.streamwatch.sinks.KafkaSinks;
+import io.streamwatch.sources.KafkaSources;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Runs the real Streamwatch job (the configuration file, its rules, Kafka sources and sinks) in a
+ * local MiniCluster without web UI over the benchmark topics, with a fresh group id and fresh
+ * output topics, from the earliest offsets, and measures it.
+ *
+ * <p>Two watcher threads read the aggregate topics: a {@code read_uncommitted} one marks the moment
+ * every expected aggregate has been written (the sentinels close every window of the data), a
+ * {@code read_committed} one the moment they are all visible to downstream consumers. The reported
+ * wall time runs from the job's RUNNING status to the first moment; start-up (submission to
+ * RUNNING) and the commit wait are reported separately. CPU is the process's over the same span,
+ * minus the watcher threads' own. The committed aggregates go to {@code <name>.tsv}.
+ *
+ * <p>Arguments: {@code --bootstrap --config --name --run --delivery --state-backend
+ * --checkpoint-interval --parallelism --expected N --records N --checkpoint-dir --out --logs-topic
+ * --metrics-topic --timeout-seconds}.
+ */
+public final class BenchStreamwatch {
+    private BenchStreamwatch() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = BenchData.Args.parse(args);
+        String bootstrap = a.get("bootstrap");
+        String name = a.get("name");
+        String run = a.get("run");
+        long expected = Long.parseLong(a.get("expected"));
+        long records = Long.parseLong(a.get("records"));
+        Path out = Path.of(a.get("out"));
+        long timeoutNanos =
+                TimeUnit.SECONDS.toNanos(Long.parseLong(a.getOrDefault("timeout-seconds", "900")));
+        String prefix = "bench." + run + "." + name + ".";
+        String logsOut = prefix + "log-aggregates";
+        String metricsOut = prefix + "metric-aggregates";
+
+        List<ConfigOverride> o = new ArrayList<>();
+        set(o, "kafka.bootstrap_servers", bootstrap);
+        set(o, "kafka.group_id", "bench-" + run + "-" + name);
+        set(o, "kafka.starting_offsets", "earliest");
+        set(o, "delivery", a.get("delivery"));
+        set(o, "checkpoint.state_backend", a.get("state-backend"));
+        set(o, "checkpoint.interval", a.getOrDefault("checkpoint-interval", "10s"));
+        set(
+                o,
+                "checkpoint.dir",
+                Path.of(a.get("checkpoint-dir")).toAbsolutePath().toUri().toString());
+        set(o, "parallelism", a.getOrDefault("parallelism", "2"));
+        set(o, "pipelines.app-logs.topic", a.getOrDefault("logs-topic", "bench.logs"));
+        set(o, "pipelines.app-metrics.topic", a.getOrDefault("metrics-topic", "bench.metrics"));
+        set(o, "pipelines.app-logs.output_topic", logsOut);
+        set(o, "pipelines.app-metrics.output_topic", metricsOut);
+        set(o, "dead_letter_topic", prefix + "dead-letter");
+        set(o, "late_events_topic", prefix + "late-events");
+        set(o, "alerts.topic", prefix + "alerts");
+        set(o, "alerts.control_topic", prefix + "rules");
+        set(o, "alerts.status_topic", prefix + "rule-status");
+        LoadedJob job = LoadedJob.load(Path.of(a.get("config")), o);
+        StreamwatchConfig config = job.config();
+
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String t :
+                    List.of(
+                            "log-aggregates",
+                            "metric-aggregates",
+                            "dead-letter",
+                            "late-events",
+                            "alerts",
+                            "rule-status")) {
+                topics.add(new NewTopic(prefix + t, 1, (short) 1));
+            }
+            topics.add(
+                    new NewTopic(prefix + "rules", 1, (short) 1)
+                            .configs(Map.of("cleanup.policy", "compact")));
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        }
+
+        Watcher uncommitted =
+                new Watcher(bootstrap, "read_uncommitted", List.of(logsOut, metricsOut), false);
+        Watcher committed =
+                new Watcher(bootstrap, "read_committed", List.of(logsOut, metricsOut), true);
+        uncommitted.start();
+        committed.start();
+
+        long submitNanos = System.nanoTime();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        StreamwatchJob.flinkConfiguration(config));
+        new StreamwatchJob(
+                        config,
+                        job.rules(),
+                        KafkaSources.of(config),
+                        (topic, sinkName) -> KafkaSinks.forTopic(config, topic, sinkName))
+                .build(env);
+        JobClient client = env.executeAsync("Streamwatch benchmark " + name);
+        long deadline = submitNanos + timeoutNanos;
+        while (client.getJobStatus().get(10, TimeUnit.SECONDS) != JobStatus.RUNNING) {
+            check(deadline, "the job is not RUNNING");
+            Thread.sleep(20);
+        }
+        Measure m = Measure.start(name);
+        double startup = (System.nanoTime() - submitNanos) / 1e9;
+        while (uncommitted.count.get() < expected) {
+            check(deadline, "written aggregates " + uncommitted.count.get() + " of " + expected);
+            JobStatus status = client.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (status.isGloballyTerminalState()) {
+                throw new IllegalStateException("the job ended: " + status);
+            }
+            Thread.sleep(10);
+        }
+        long doneNanos = System.nanoTime();
+        m.stop();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long watcherCpu =
+                threads.getThreadCpuTime(uncommitted.getId())
+                        + threads.getThreadCpuTime(committed.getId());
+        while (committed.count.get() < expected) {
+            check(deadline, "committed aggregates " + committed.count.get() + " of " + expected);
+            Thread.sleep(10);
+        }
+        double commitWait = (System.nanoTime() - doneNanos) / 1e9;
+        client.cancel().get(60, TimeUnit.SECONDS);
+        uncommitted.stopped = true;
+        committed.stopped = true;
+        committed.join(10_000);
+
+        long duplicates = writeAggregates(committed.values, out.resolve(name + ".tsv"));
+        m.finish(
+                out,
+                records,
+                watcherCpu,
+                String.format(
+                        Locale.ROOT,
+                        "\"job_startup_s\":%.3f,\"commit_wait_s\":%.3f,\"aggregates\":%d,"
+                                + "\"duplicates\":%d,\"delivery\":\"%s\",\"state_backend\":\"%s\","
+                                + "\"checkpoint_interval\":\"%s\"",
+                        startup,
+                        commitWait,
+                        committed.values.size(),
+                        duplicates,
+                        a.get("delivery"),
+                        a.get("state-backend"),
+                        a.getOrDefault("checkpoint-interval", "10s")));
+        System.exit(0);
+    }
+
+    private static void set(List<ConfigOverride> o, String path, String value) {
+        o.add(new ConfigOverride(path, value, "benchmark " + path));
+    }
+
+    private static void check(long deadline, String what) {
+        if (System.nanoTime() > deadline) {
+            System.err.println("TIMEOUT: " + what);
+            System.exit(3);
+        }
+    }
+
+    /** Writes the aggregates in the format of {@code expected.tsv}; returns the repeated keys. */
+    static long writeAggregates(List<byte[]> values, Path file) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        Map<String, String> rows = new TreeMap<>();
+        long duplicates = 0;
+        for (byte[] v : values) {
+            JsonNode n = mapper.readTree(v);
+            long window = Instant.parse(n.get("window_start").asText()).toEpochMilli();
+            JsonNode group = n.get("group");
+            String service = group.path("service").asText();
+            if (service.equals(BenchData.SENTINEL)) {
+                continue;
+            }
+            String key;
+            String row;
+            if ("log_aggregate".equals(n.get("type").asText())) {
+                key = "L\t" + window + "\t" + service;
+                long[] agg = new long[BenchData.Levels.NAMES.length + 1];
+                agg[0] = n.get("total").asLong();
+                n.get("levels")
+                        .fields()
+                        .forEachRemaining(
+                                e ->
+                                        agg[1 + BenchData.Levels.index(e.getKey())] =
+                                                e.getValue().asLong());
+                row = key + "\t" + BenchData.Levels.format(agg);
+            } else {
+                key =
+                        "M\t"
+                                + window
+                                + "\t"
+                                + n.get("name").asText()
+                                + "|"
+                                + service
+                                + "|"
+                                + group.path("host").asText();
+                row =
+                        key
+                                + "\t"
+                                + n.get("count").asLong()
+                                + "\t"
+                                + n.get("sum").asDouble()
+                                + "\t"
+                                + n.get("min").asDouble()
+                                + "\t"
+                                + n.get("max").asDouble();
+            }
+            if (rows.put(key, row) != null) {
+                duplicates++;
+            }
+        }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
+            rows.values().forEach(w::println);
+        }
+        return duplicates;
+    }
+
+    /** Reads the aggregate topics from the beginning, counting (and optionally keeping) values. */
+    static final class Watcher extends Thread {
+        final AtomicLong count = new AtomicLong();
+        final List<byte[]> values = new ArrayList<>();
+        volatile boolean stopped;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final List<String> topics;
+        private final boolean keep;
+
+        Watcher(String bootstrap, String isolation, List<String> topics, boolean keep) {
+            super("bench-watcher-" + isolation);
+            setDaemon(true);
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName());
+            p.put(
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            this.consumer = new KafkaConsumer<>(p);
+            this.topics = topics;
+            this.keep = keep;
+        }
+
+        @Override
+        public void run() {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (String t : topics) {
+                tps.add(new TopicPartition(t, 0));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<String, Long> perTopic = new HashMap<>();
+            try {
+                while (!stopped) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                        if (keep) {
+                            synchronized (values) {
+                                values.add(r.value());
+                            }
+                        }
+                        perTopic.merge(r.topic(), 1L, Long::sum);
+                        count.incrementAndGet();
+                    }
+                }
+            } finally {
+                consumer.close(Duration.ofSeconds(1));
+            }
+        }
+    }
+}
