@@ -7,10 +7,8 @@ import io.streamwatch.config.ConfigProblem;
 import io.streamwatch.config.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -93,14 +91,5 @@ public final class RuleJson {
         if (value != null) {
             n.put(key, value);
         }
-    }
-
-    /** For templates: the duration as the config writes it. */
-    static String format(Duration d) {
-        return d == null ? "" : Durations.format(d);
-    }
-
-    static Map<String, String> sorted(Map<String, String> m) {
-        return new TreeMap<>(m);
     }
 }
