@@ -4,6 +4,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.streamwatch.cli.LoadedJob;
+import io.streamwatch.config.PipelineConfig;
+import io.streamwatch.config.PipelineKind;
+import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.formats.RecordDecoder;
+import io.streamwatch.formats.RecordOrigin;
+import io.streamwatch.records.Decoded;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +31,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * beginning to the end offsets taken at start, and ({@code --parse true}) the same with each value
  * bound by Jackson to a log or metric record type. One consumer, one thread, no group.
  *
- * <p>Arguments: {@code --bootstrap --logs-topic --metrics-topic --parse true|false --name --out}.
+ * <p>With {@code --decode CONFIG} each value goes through Streamwatch's own {@link RecordDecoder}
+ * (the pipelines of that configuration file) instead: the job's parsing cost alone, without Flink,
+ * beside the floor's.
+ *
+ * <p>Arguments: {@code --bootstrap --logs-topic --metrics-topic --parse true|false --decode CONFIG
+ * --name --out}.
  */
 public final class BenchConsume {
     private BenchConsume() {}
@@ -68,6 +80,20 @@ public final class BenchConsume {
         ObjectMapper mapper = new ObjectMapper();
         ObjectReader logReader = mapper.readerFor(LogLine.class);
         ObjectReader metricReader = mapper.readerFor(MetricLine.class);
+        RecordDecoder logDecoder = null;
+        RecordDecoder metricDecoder = null;
+        if (a.containsKey("decode")) {
+            StreamwatchConfig config = LoadedJob.load(Path.of(a.get("decode")), List.of()).config();
+            for (PipelineConfig pc : config.pipelines()) {
+                RecordDecoder d = RecordDecoder.standalone(pc, config.limits());
+                if (pc.kind() == PipelineKind.LOGS) {
+                    logDecoder = d;
+                } else {
+                    metricDecoder = d;
+                }
+            }
+        }
+        RecordOrigin origin = new RecordOrigin();
 
         Measure m = Measure.start(a.getOrDefault("name", parse ? "java-parse" : "java-consume"));
         long records = 0;
@@ -93,7 +119,13 @@ public final class BenchConsume {
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     records++;
                     bytes += r.value().length;
-                    if (parse) {
+                    if (logDecoder != null) {
+                        RecordDecoder d = r.topic().equals(logsTopic) ? logDecoder : metricDecoder;
+                        origin.set(r.topic(), r.partition(), r.offset(), r.timestamp());
+                        for (Decoded decoded : d.decodeAll(r.value(), origin)) {
+                            checksum += decoded.deadLetter == null ? 1 : 1_000_000;
+                        }
+                    } else if (parse) {
                         if (r.topic().equals(logsTopic)) {
                             LogLine l = logReader.readValue(r.value());
                             checksum += l.level().length() + l.service().length();

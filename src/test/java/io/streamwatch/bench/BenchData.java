@@ -36,8 +36,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * go to {@code expected.tsv}, the reference every contender is checked against.
  *
  * <p>Arguments: {@code --bootstrap HOST:PORT --records N --keys K --rate R --out DIR --logs-topic T
- * --metrics-topic T}. {@code K} is the number of hosts, ten per service: the log pipeline has K/10
- * keys, the metric pipeline 5K (five metric names per host).
+ * --metrics-topic T --metrics-only B}. {@code K} is the number of hosts, ten per service: the log
+ * pipeline has K/10 keys, the metric pipeline 5K (five metric names per host). With {@code
+ * --metrics-only true} all N records are metric points (the key-scaling runs, where the metric keys
+ * are what grows).
  */
 public final class BenchData {
     /** Service and metric name of the sentinel records; contenders leave them out. */
@@ -54,6 +56,7 @@ public final class BenchData {
         Path out = Path.of(a.get("out"));
         String logsTopic = a.getOrDefault("logs-topic", "bench.logs");
         String metricsTopic = a.getOrDefault("metrics-topic", "bench.metrics");
+        boolean metricsOnly = Boolean.parseBoolean(a.getOrDefault("metrics-only", "false"));
         Files.createDirectories(out);
 
         int hostsPerService = Math.min(10, keys);
@@ -103,7 +106,7 @@ public final class BenchData {
             while (produced < records) {
                 long now = start + produced * 60_000L / rate + SampleRecordsJitter.MAX;
                 Sample s = samples.next(now);
-                if (s == null) {
+                if (s == null || (metricsOnly && s.stream() == SampleRecords.Stream.LOGS)) {
                     continue;
                 }
                 JsonNode node = mapper.readTree(s.value());

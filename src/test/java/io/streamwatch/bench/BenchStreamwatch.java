@@ -25,6 +25,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,7 +53,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Arguments: {@code --bootstrap --config --name --run --delivery --state-backend
  * --checkpoint-interval --parallelism --expected N --records N --checkpoint-dir --out --logs-topic
- * --metrics-topic --timeout-seconds}.
+ * --metrics-topic --timeout-seconds --rest-port}. With {@code --rest-port} the MiniCluster serves
+ * its REST API there, and the JSON gets the job's checkpoint statistics (see {@link
+ * CheckpointStats}).
  */
 public final class BenchStreamwatch {
     private BenchStreamwatch() {}
@@ -121,9 +126,16 @@ public final class BenchStreamwatch {
         committed.start();
 
         long submitNanos = System.nanoTime();
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        StreamwatchJob.flinkConfiguration(config));
+        Configuration conf = StreamwatchJob.flinkConfiguration(config);
+        String restPort = a.get("rest-port");
+        if (restPort != null) {
+            // The MiniCluster's REST endpoint, for the checkpoint statistics.
+            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            conf.set(RestOptions.ADDRESS, "127.0.0.1");
+            conf.set(RestOptions.PORT, Integer.parseInt(restPort));
+            conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 10_000);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         new StreamwatchJob(
                         config,
                         job.rules(),
@@ -157,6 +169,13 @@ public final class BenchStreamwatch {
             Thread.sleep(10);
         }
         double commitWait = (System.nanoTime() - doneNanos) / 1e9;
+        String checkpoints =
+                restPort == null
+                        ? ""
+                        : ","
+                                + CheckpointStats.fetch(
+                                        "http://127.0.0.1:" + restPort,
+                                        client.getJobID().toString());
         client.cancel().get(60, TimeUnit.SECONDS);
         uncommitted.stopped = true;
         committed.stopped = true;
@@ -171,14 +190,15 @@ public final class BenchStreamwatch {
                         Locale.ROOT,
                         "\"job_startup_s\":%.3f,\"commit_wait_s\":%.3f,\"aggregates\":%d,"
                                 + "\"duplicates\":%d,\"delivery\":\"%s\",\"state_backend\":\"%s\","
-                                + "\"checkpoint_interval\":\"%s\"",
+                                + "\"checkpoint_interval\":\"%s\"%s",
                         startup,
                         commitWait,
                         committed.values.size(),
                         duplicates,
                         a.get("delivery"),
                         a.get("state-backend"),
-                        a.getOrDefault("checkpoint-interval", "10s")));
+                        a.getOrDefault("checkpoint-interval", "10s"),
+                        checkpoints));
         System.exit(0);
     }
 
