@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The fields a rule may name for one pipeline's aggregates, with their types: what CEL conditions
@@ -60,10 +61,27 @@ public final class AggregateSchema implements Serializable {
         return new AggregateSchema(p.kind(), f, group);
     }
 
-    /** A group field name as a CEL identifier. */
+    /**
+     * A group field name as a CEL identifier: every character but ASCII letters, digits and '_'
+     * becomes '_'. Called for every aggregate the rules see: names that are identifiers already
+     * (the usual case) skip the regular expression.
+     */
     public static String identifier(String field) {
-        return field.replaceAll("[^A-Za-z0-9_]", "_");
+        for (int i = 0; i < field.length(); i++) {
+            char ch = field.charAt(i);
+            boolean allowed =
+                    (ch >= 'a' && ch <= 'z')
+                            || (ch >= 'A' && ch <= 'Z')
+                            || (ch >= '0' && ch <= '9')
+                            || ch == '_';
+            if (!allowed) {
+                return NOT_IDENTIFIER.matcher(field).replaceAll("_");
+            }
+        }
+        return field;
     }
+
+    private static final Pattern NOT_IDENTIFIER = Pattern.compile("[^A-Za-z0-9_]");
 
     public PipelineKind kind() {
         return kind;
