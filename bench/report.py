@@ -80,14 +80,26 @@ def load_json(path):
         return json.load(f)
 
 
+def data_set(data):
+    if data is None:
+        return "- **Data set:** none (the throughput table was not part of this run)."
+    return f"""- **Data set:** {data['records']:,} records ({data['log_records']:,} log events, {data['metric_records']:,}
+  metric points), {data['avg_bytes']:.0f} bytes on average, {data['keys']} hosts in {data['services']}
+  services: {data['log_keys']} log keys, {data['metric_keys']} metric keys, {data['event_minutes']}
+  minutes of event time ({data['rate_per_minute']:,} records per minute), so
+  {data['log_aggregates'] + data['metric_aggregates']:,} window aggregates. Two partitions per topic,
+  plus one sentinel record per partition ten minutes after the data, which closes every window."""
+
+
 def latency_section(results_dir):
     """The alert-latency part: markdown, and its row of the targets table."""
     r = load_json(os.path.join(results_dir, "alert-latency.json"))
     if r is None:
-        return "", "\n| alert visible to read_committed within the bound (p99) | ≤ bound | not run | — | | |"
+        return "", "\n| alert visible to read_committed within the bound (p99) | ≤ bound | not run | — | — | — |"
     ok = r["alerted"] > 0 and r["missing"] == 0 and r["p99_s"] <= r["bound_s"]
     row = "\n| alert visible to read_committed within window + out-of-orderness + checkpoint interval + 1 s (p99) | ≤ %.0f s | p99 %.1f s | %s | | |" % (
         r["bound_s"], r["p99_s"], "yes" if ok else "no")
+    row = row.replace("| | |", "| — | — |")
     md = f"""
 ## Alert latency
 
@@ -122,7 +134,7 @@ def scaling_section(results_dir):
         agg = check(expected, os.path.join(results_dir, d, "scaling-%d.tsv" % keys))
         runs.append((keys, data, r, agg))
     if not runs:
-        return "", "\n| 1M keys vs 10k keys throughput, incremental checkpoints < 5 s | ≥ 50% | not run | — | | |"
+        return "", "\n| 1M keys vs 10k keys throughput, incremental checkpoints < 5 s | ≥ 50% | not run | — | — | — |"
     runs.sort(key=lambda x: x[0])
     lines = ["| metric keys (distinct in the data) | records/s | CPU s / 1M records | checkpoints | longest checkpoint | average | largest incremental | largest full state | aggregates vs exact |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -143,8 +155,10 @@ def scaling_section(results_dir):
     worst = max(r.get("checkpoint_max_s", float("inf")) for _, (_, r) in by_keys.items())
     rows = "\n| %s keys vs %s keys throughput | ≥ 50%% | %.0f%% | %s | | |" % (
         f"{large:,}", f"{small:,}", 100 * ratio, "yes" if ratio >= 0.5 else "no")
+    rows = rows.replace("| | |", "| — | — |")
     rows += "\n| incremental checkpoints at every key count | < 5 s | longest %.1f s | %s | | |" % (
         worst, "yes" if worst < 5 else "no")
+    rows = rows.replace("| | |", "| — | — |")
     first = runs[0][1]
     md = f"""
 ## Key scaling
@@ -165,9 +179,8 @@ alert rules' evaluation of each.
 def main():
     results_dir, md_path, command, load_before, load_after = sys.argv[1:6]
     command = command.strip()
-    with open(os.path.join(results_dir, "data.json")) as f:
-        data = json.load(f)
-    expected = read_tsv(os.path.join(results_dir, "expected.tsv"))
+    data = load_json(os.path.join(results_dir, "data.json"))
+    expected = read_tsv(os.path.join(results_dir, "expected.tsv")) if data else {}
     results = {}
     for name, _ in ORDER:
         p = os.path.join(results_dir, name + ".json")
@@ -264,13 +277,7 @@ two input topics of one local broker, one after another, each in its own process
 - **Load average** (1, 5, 15 min) before the run: {load_before}; after: {load_after}. The machine
   was shared with other builds and tests, so absolute figures are noisy; ratios come from one run.
 - **Command:** `{command}`
-- **Data set:** {data['records']:,} records ({data['log_records']:,} log events, {data['metric_records']:,}
-  metric points), {data['avg_bytes']:.0f} bytes on average, {data['keys']} hosts in {data['services']}
-  services: {data['log_keys']} log keys, {data['metric_keys']} metric keys, {data['event_minutes']}
-  minutes of event time ({data['rate_per_minute']:,} records per minute), so
-  {data['log_aggregates'] + data['metric_aggregates']:,} window aggregates. Two partitions per topic,
-  plus one sentinel record per partition ten minutes after the data, which closes every window.
-
+{data_set(data)}
 {table}
 
 How to read it:
@@ -312,6 +319,8 @@ them fully).
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         names = [n for n, _ in ORDER if n in rates]
+        if not names:
+            raise ImportError("no throughput figures to plot")
         fig, ax = plt.subplots(figsize=(8, 3.6))
         ax.barh(names[::-1], [rates[n] / 1000 for n in names[::-1]], color="#4477aa")
         ax.set_xlabel("thousand records per second (higher is better)")
