@@ -210,7 +210,9 @@ public final class BenchAlertLatency {
                                     host.getBytes(StandardCharsets.UTF_8),
                                     json.getBytes(StandardCharsets.UTF_8)));
                     probes.add(new long[] {n, eventTime});
-                    nextProbe += probeEvery;
+                    // From now, not from the schedule: a producer that fell behind (a loaded
+                    // machine) would otherwise send a burst of probes in one phase of the window.
+                    nextProbe = System.currentTimeMillis() + probeEvery;
                 }
                 Thread.sleep(5);
             }
