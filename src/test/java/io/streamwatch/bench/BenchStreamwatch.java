@@ -143,6 +143,12 @@ public final class BenchStreamwatch {
                         (topic, sinkName) -> KafkaSinks.forTopic(config, topic, sinkName))
                 .build(env);
         JobClient client = env.executeAsync("Streamwatch benchmark " + name);
+        failureReport =
+                new FailureReport(
+                        out,
+                        name,
+                        restPort == null ? null : "http://127.0.0.1:" + restPort,
+                        client);
         long deadline = submitNanos + timeoutNanos;
         while (client.getJobStatus().get(10, TimeUnit.SECONDS) != JobStatus.RUNNING) {
             check(deadline, "the job is not RUNNING");
@@ -206,9 +212,34 @@ public final class BenchStreamwatch {
         o.add(new ConfigOverride(path, value, "benchmark " + path));
     }
 
-    private static void check(long deadline, String what) {
+    /** Where a run that does not finish leaves its JSON, set once the job is submitted. */
+    private static FailureReport failureReport;
+
+    private record FailureReport(Path out, String name, String restBase, JobClient client) {}
+
+    private static void check(long deadline, String what) throws Exception {
         if (System.nanoTime() > deadline) {
             System.err.println("TIMEOUT: " + what);
+            FailureReport f = failureReport;
+            if (f != null) {
+                // The run did not finish: say so, with the checkpoint figures that explain why.
+                String checkpoints =
+                        f.restBase() == null
+                                ? ""
+                                : ","
+                                        + CheckpointStats.fetch(
+                                                f.restBase(), f.client().getJobID().toString());
+                String json =
+                        String.format(
+                                Locale.ROOT,
+                                "{\"name\":\"%s\",\"failed\":\"timeout: %s\"%s}%n",
+                                f.name(),
+                                what,
+                                checkpoints);
+                Files.createDirectories(f.out());
+                Files.writeString(f.out().resolve(f.name() + ".json"), json);
+                System.out.print(json);
+            }
             System.exit(3);
         }
     }
