@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -338,8 +339,7 @@ final class StandaloneCluster implements AutoCloseable {
      * {@code enough} records were read and then up to the LSO (so extras show too); fails after
      * {@code timeout}. For topics too large to hold in memory. Returns the number read.
      */
-    long consume(
-            String topic, long enough, Duration timeout, java.util.function.Consumer<JsonNode> each)
+    long consume(String topic, long enough, Duration timeout, Consumer<JsonNode> each)
             throws IOException {
         long n = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
