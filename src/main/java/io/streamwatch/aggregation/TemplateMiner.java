@@ -92,8 +92,10 @@ public final class TemplateMiner {
      * @param template the template's text after this line (tokens joined by single spaces)
      * @param created the line started a new template
      * @param generalized the line matched an existing template and made it more general
+     * @param evicted the id of the template evicted to make room for a created one, or null
      */
-    public record Match(String id, String template, boolean created, boolean generalized) {}
+    public record Match(
+            String id, String template, boolean created, boolean generalized, String evicted) {}
 
     /**
      * One template as plain data (a Flink POJO): what {@link #snapshot()} gives and {@link
@@ -207,8 +209,9 @@ public final class TemplateMiner {
             if (leaf == null) {
                 leaf = descend(tokens, true);
             }
+            String evicted = null;
             if (clusters.size() >= config.maxTemplates()) {
-                evictEldest();
+                evicted = evictEldest();
                 // Eviction may have pruned the branch we descended to.
                 leaf = descend(tokens, true);
             }
@@ -217,7 +220,7 @@ public final class TemplateMiner {
             c.lastSeen = clock;
             leaf.clusters.add(c);
             clusters.put(c.id, c);
-            return new Match(c.id, c.text(), true, false);
+            return new Match(c.id, c.text(), true, false, evicted);
         }
         boolean generalized = generalize(best.tokens, tokens);
         if (generalized) {
@@ -227,7 +230,7 @@ public final class TemplateMiner {
         best.lastSeen = clock;
         clusters.remove(best.id);
         clusters.put(best.id, best);
-        return new Match(best.id, best.text(), false, generalized);
+        return new Match(best.id, best.text(), false, generalized, null);
     }
 
     /** The template with this id, or null. */
@@ -241,19 +244,37 @@ public final class TemplateMiner {
         State s = new State();
         s.clock = clock;
         for (Cluster c : clusters.values()) {
-            TemplateState t = new TemplateState();
-            t.id = c.id;
-            t.template = c.text();
-            t.count = c.count;
-            t.lastSeen = c.lastSeen;
-            List<String> path = new ArrayList<>();
-            for (Node n = c.leaf; n.parent != null; n = n.parent) {
-                path.add(0, n.key);
-            }
-            t.path = path;
-            s.templates.add(t);
+            s.templates.add(state(c));
         }
         return s;
+    }
+
+    /**
+     * One template as plain data, or null when there is none with this id: what a keyed store
+     * writes when a template is created or changed, without snapshotting the whole miner.
+     */
+    public TemplateState templateState(String id) {
+        Cluster c = clusters.get(id);
+        return c == null ? null : state(c);
+    }
+
+    private static TemplateState state(Cluster c) {
+        TemplateState t = new TemplateState();
+        t.id = c.id;
+        t.template = c.text();
+        t.count = c.count;
+        t.lastSeen = c.lastSeen;
+        List<String> path = new ArrayList<>();
+        for (Node n = c.leaf; n.parent != null; n = n.parent) {
+            path.add(0, n.key);
+        }
+        t.path = path;
+        return t;
+    }
+
+    /** The miner's clock: lines added so far (what {@link TemplateState#lastSeen} counts in). */
+    public long clock() {
+        return clock;
     }
 
     /** A miner with this configuration and the state a {@link #snapshot()} gave. */
@@ -493,7 +514,8 @@ public final class TemplateMiner {
         return id;
     }
 
-    private void evictEldest() {
+    /** Evicts the least recently seen template; returns its id. */
+    private String evictEldest() {
         Iterator<Cluster> it = clusters.values().iterator();
         Cluster c = it.next();
         it.remove();
@@ -504,6 +526,7 @@ public final class TemplateMiner {
             }
             n.parent.children.remove(n.key);
         }
+        return c.id;
     }
 
     // ---- text ------------------------------------------------------------------------------
