@@ -404,8 +404,16 @@ public final class TemplateMiner {
                     equal++;
                 } else if (isDateWord(a) && isDateWord(tokens[i])) {
                     continue;
+                } else if (i + 1 < t.length && namesValue(a, t[i + 1])) {
+                    // The word that names a masked value (relation "x", column "x") is part of
+                    // the event: different names, different events.
+                    counted = -1;
+                    break;
                 }
                 counted++;
+            }
+            if (counted < 0) {
+                continue;
             }
             double sim = counted == 0 ? 1.0 : (double) equal / counted;
             if (sim > bestSim || (sim == bestSim && params > bestParams)) {
@@ -460,6 +468,39 @@ public final class TemplateMiner {
         }
         return close > open + 1;
     }
+
+    /**
+     * Whether {@code word} names the masked value after it, as in {@code relation <STR>} or {@code
+     * signal <NUM>}: a plain word (letters, {@code -}, {@code _}) followed by a quoted string or a
+     * number placeholder (trailing punctuation aside).
+     */
+    static boolean namesValue(String word, String next) {
+        int n = word.length();
+        if (n < 2) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = word.charAt(i);
+            if (!Character.isLetter(c) && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        int end = next.length();
+        while (end > 0 && ",;:.".indexOf(next.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        if (end < 3 || next.charAt(0) != '<' || next.charAt(end - 1) != '>') {
+            return false;
+        }
+        return NAMED.contains(next.substring(0, end));
+    }
+
+    /**
+     * Placeholders whose values a preceding word names ({@code relation <STR>}, {@code code
+     * <NUM>}). Not IPs, paths or ids: a variable word comes before those too often ({@code
+     * Disconnected from user alice <IP>}, sshd).
+     */
+    private static final java.util.Set<String> NAMED = java.util.Set.of("<STR>", "<NUM>");
 
     /** A month or weekday abbreviation: part of a timestamp (syslog), not of the event. */
     private static boolean isDateWord(String token) {
@@ -551,7 +592,14 @@ public final class TemplateMiner {
         return "";
     }
 
-    /** Splits on whitespace (any char up to space). */
+    /** Tokens a bracketed list may span before it is cut (keeps a runaway bracket cheap). */
+    private static final int MAX_LIST_TOKENS = 64;
+
+    /**
+     * Splits on whitespace (any char up to space), except that a bracketed list written with {@code
+     * ", "} ({@code [orders-0, orders-1]}, Java's {@code List.toString}) stays one token: its
+     * length varies between lines of one event, and a token count that varies splits the event.
+     */
     static String[] tokenize(String s) {
         List<String> out = new ArrayList<>();
         int n = s.length();
@@ -565,9 +613,41 @@ public final class TemplateMiner {
                 i++;
             }
             if (i > start) {
+                if (s.charAt(start) == '[' && s.charAt(i - 1) == ',') {
+                    i = listEnd(s, start, i);
+                }
                 out.add(s.substring(start, i));
             }
         }
         return out.toArray(new String[0]);
+    }
+
+    /**
+     * Where the list starting at {@code start} ends: after the first token that ends with {@code
+     * ]}, if every token before it ends with a comma; else {@code firstEnd} (not a list).
+     */
+    private static int listEnd(String s, int start, int firstEnd) {
+        int n = s.length();
+        int i = firstEnd;
+        for (int k = 0; k < MAX_LIST_TOKENS; k++) {
+            if (i >= n || s.charAt(i) != ' ') {
+                return firstEnd;
+            }
+            int tokenStart = ++i;
+            while (i < n && s.charAt(i) > ' ') {
+                i++;
+            }
+            if (i == tokenStart) {
+                return firstEnd;
+            }
+            char last = s.charAt(i - 1);
+            if (last == ']') {
+                return i;
+            }
+            if (last != ',') {
+                return firstEnd;
+            }
+        }
+        return firstEnd;
     }
 }
