@@ -53,7 +53,7 @@ public class TemplateAssigner extends KeyedProcessFunction<String, LogEvent, Log
     static final long REFRESH_MS = 60_000;
 
     /** Templates held in memory over all cached keys; least recently used keys leave beyond. */
-    static final int MAX_CACHED_TEMPLATES = 200_000;
+    static final int MAX_CACHED_TEMPLATES = 50_000;
 
     static final String STATE_NAME = "templates";
 
