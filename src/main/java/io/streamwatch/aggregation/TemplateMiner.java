@@ -14,18 +14,20 @@ import java.util.Map;
  * stage:
  *
  * <ol>
- *   <li>The message's first non-blank line is masked and split on whitespace into tokens. A stack
- *       trace after the first line does not take part: its depth varies between occurrences of one
- *       event.
+ *   <li>The message's first non-blank line is masked and split on whitespace into tokens (a
+ *       bracketed {@code [a, b, c]} list is one token). A stack trace after the first line does not
+ *       take part: its depth varies between occurrences of one event.
  *   <li>A fixed-depth parse tree routes the tokens: first by their count, then by the first {@code
  *       depth - 2} tokens. A token containing a digit or a placeholder routes to the wildcard
  *       branch {@code <*>}, a {@code key=value} token routes by its {@code key=}, and a node with
  *       {@code maxChildren} children sends further new tokens to the wildcard branch.
  *   <li>In the leaf, the template most similar to the tokens (equal tokens / token count; a
  *       wildcard position is not counted as equal, ties go to the template with more wildcards)
- *       takes the line if the similarity reaches the threshold; the template then generalizes every
- *       position where it differs to {@code <*>} (or {@code key=<*>} when both tokens share the
- *       key). Otherwise the line starts a new template.
+ *       takes the line if the similarity reaches the threshold, unless a word naming a quoted or
+ *       numeric value differs ({@code relation <STR>} / {@code column <STR>}: two events). The
+ *       sibling branches under the same first token are searched too. The template generalizes
+ *       every position where it differs to {@code <*>} (or {@code key=<*>} when both tokens share
+ *       the key). Otherwise the line starts a new template.
  * </ol>
  *
  * <p>A template's id is fixed when it is created: the {@link PatternMasker#patternId} of its first
