@@ -9,6 +9,7 @@
 #   FLINK_HOME     the cluster's work directory: conf/ (flink-conf/ with this machine's paths),
 #                  log/, tmp/, web/, checkpoints/, savepoints/
 #   WEB_UI_PORT    the REST port (web UI), 8081
+#   JM_RPC_PORT, TM_RPC_PORT, JM_METRICS_PORT, TM_METRICS_PORT   6123, 6124, 9249, 9250
 # Pid files: $RUN/jobmanager.pid, $RUN/taskmanager.pid.
 
 # JVM flags Flink's own scripts pass (env.java.opts.all in flink-dist's config.yaml; only those
@@ -69,7 +70,7 @@ set_flink_key() {
 }
 
 # Copies flink-conf/ into $FLINK_HOME/conf and points the per-environment keys at this machine:
-# checkpoints, savepoints and temporary files under $FLINK_HOME, the REST port.
+# checkpoints, savepoints and temporary files under $FLINK_HOME, the REST, RPC and metrics ports.
 configure_flink() {
   local conf="$FLINK_HOME/conf"
   rm -rf "$conf" "$FLINK_HOME/tmp" "$FLINK_HOME/web"
@@ -81,6 +82,9 @@ configure_flink() {
   set_flink_key "$conf/config.yaml" io.tmp.dirs "$FLINK_HOME/tmp"
   set_flink_key "$conf/config.yaml" web.tmpdir "$FLINK_HOME/web"
   set_flink_key "$conf/config.yaml" rest.port "$WEB_UI_PORT"
+  set_flink_key "$conf/config.yaml" jobmanager.rpc.port "$JM_RPC_PORT"
+  set_flink_key "$conf/config.yaml" taskmanager.rpc.port "$TM_RPC_PORT"
+  set_flink_key "$conf/config.yaml" metrics.reporter.prom.port "$JM_METRICS_PORT-$TM_METRICS_PORT"
 }
 
 # flink_memory_params JM|TM <name>: sets FLINK_JVM (heap, metaspace, direct memory) and FLINK_DYN
@@ -121,11 +125,11 @@ start_flink_process() {
 slots_available() { http_get "$WEB_UI_PORT" /overview | grep -q '"slots-available":[1-9]'; }
 
 # Starts the JobManager, then the TaskManager once the JobManager holds the first Prometheus port
-# (so the JobManager reports on 9249 and the TaskManager on 9250), and waits until the cluster
-# offers slots.
+# (so the JobManager reports on 9249 and the TaskManager on 9250, or SW_FLINK_METRICS_PORT and the
+# next), and waits until the cluster offers slots.
 start_flink_cluster() {
   local p t0 jm tm
-  for p in "$WEB_UI_PORT" 6123 6124 9249 9250; do
+  for p in "$WEB_UI_PORT" "$JM_RPC_PORT" "$TM_RPC_PORT" "$JM_METRICS_PORT" "$TM_METRICS_PORT"; do
     port_in_use "$p" && die "port $p is in use by another program (is another Flink cluster running?)"
   done
   t0=$(now_ms)
@@ -133,8 +137,8 @@ start_flink_cluster() {
   start_flink_process jobmanager
   jm=$FLINK_STARTED_PID
   say "starting Flink JobManager (pid $jm); log: $(rel "$FLINK_HOME/log/jobmanager.log")"
-  wait_until "${FLINK_TIMEOUT:-90}" "JobManager metrics port 9249" "$jm" \
-    "$FLINK_HOME/log/jobmanager.log" port_in_use 9249
+  wait_until "${FLINK_TIMEOUT:-90}" "JobManager metrics port $JM_METRICS_PORT" "$jm" \
+    "$FLINK_HOME/log/jobmanager.log" port_in_use "$JM_METRICS_PORT"
   start_flink_process taskmanager
   tm=$FLINK_STARTED_PID
   say "starting Flink TaskManager (pid $tm); log: $(rel "$FLINK_HOME/log/taskmanager.log")"

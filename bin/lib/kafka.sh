@@ -104,6 +104,9 @@ start_broker() {
   done
   local t0 log="$LOGS/kafka.out" pid
   t0=$(now_ms)
+  # Emptied here, not only by the redirection below: that runs in the background job, and the
+  # wait could otherwise find the previous start's "Kafka Server started" (a restart on kept data).
+  : >"$log"
   nohup "$JAVA" -Xmx1g -Dlog4j2.configurationFile="$ROOT/playground/kafka/log4j2.yaml" \
     -cp "$KAFKA_LIB/*" kafka.Kafka "$KAFKA_HOME/server.properties" >"$log" 2>&1 </dev/null &
   pid=$!

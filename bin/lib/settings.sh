@@ -4,7 +4,10 @@
 # never run. Expects ROOT (the repository).
 #
 # Environment: SW_WORK (work directory: data, logs, pid files; default .playground),
-# SW_KAFKA_PORT (19092; the controller uses the next port), SW_WEB_UI_PORT (8081), JAVA, MVN.
+# SW_KAFKA_PORT (19092; the controller uses the next port), SW_WEB_UI_PORT (8081),
+# SW_FLINK_RPC_PORT (6123, the JobManager's; the TaskManager uses the next port),
+# SW_FLINK_METRICS_PORT (9249, the JobManager's Prometheus port; the TaskManager uses the next),
+# JAVA, MVN. The port variables let a second cluster (e.g. a test run) live beside the default one.
 
 WORK=${SW_WORK:-$ROOT/.playground}
 case $WORK in /*) ;; *) WORK="$ROOT/$WORK" ;; esac
@@ -19,6 +22,10 @@ FLINK_LIB="$ROOT/.playground/flink/lib"
 KAFKA_PORT=${SW_KAFKA_PORT:-19092}
 CONTROLLER_PORT=$((KAFKA_PORT + 1))
 WEB_UI_PORT=${SW_WEB_UI_PORT:-8081}
+JM_RPC_PORT=${SW_FLINK_RPC_PORT:-6123}
+TM_RPC_PORT=$((JM_RPC_PORT + 1))
+JM_METRICS_PORT=${SW_FLINK_METRICS_PORT:-9249}
+TM_METRICS_PORT=$((JM_METRICS_PORT + 1))
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 JAVA=${JAVA:-java}
 MVN=${MVN:-mvn}

@@ -8,6 +8,9 @@ import java.util.Map;
  * The running state of one log window: total, count per level, and error patterns. A Flink POJO
  * (Flink 2 serializes {@code Map} fields natively), so no Kryo.
  *
+ * <p>Patterns are counted by id: a learned template's stable id (its text may generalize within the
+ * window), or the id of the masked message when patterns are not mined.
+ *
  * <p>Pattern counting is exact up to {@link #MAX_PATTERNS} distinct patterns per window; beyond
  * that it becomes the Space-Saving algorithm (Metwally et al.): the least frequent pattern is
  * replaced and its count inherited, which keeps memory bounded and the true top patterns on top.
@@ -21,23 +24,38 @@ public class LogAccumulator {
     /** Indexed by {@link Level} ordinal. */
     public long[] levels = new long[Level.values().length];
 
-    /** Masked pattern to its count and first example. */
+    /** Pattern id to the pattern's text, count and first example. */
     public Map<String, PatternStat> patterns = new HashMap<>();
 
     public LogAccumulator() {}
 
+    /** Counts a message whose pattern is its masked form (no learned template). */
     public void add(int level, String message) {
+        add(level, message, null, null);
+    }
+
+    /**
+     * Counts a message; an ERROR/FATAL one under its learned template {@code patternId} with the
+     * template's current text, or, when {@code patternId} is null, under its masked form.
+     */
+    public void add(int level, String message, String patternId, String pattern) {
         total++;
         levels[level]++;
         if (Level.of(level).isError()) {
-            addPattern(PatternMasker.mask(message), 1, message);
+            if (patternId == null) {
+                pattern = PatternMasker.mask(message);
+                patternId = PatternMasker.patternId(pattern);
+            }
+            addPattern(patternId, pattern, 1, message);
         }
     }
 
-    void addPattern(String pattern, long count, String example) {
-        PatternStat stat = patterns.get(pattern);
+    void addPattern(String id, String pattern, long count, String example) {
+        PatternStat stat = patterns.get(id);
         if (stat != null) {
             stat.count += count;
+            // A template only grows more general as lines arrive: keep its latest text.
+            stat.pattern = pattern;
             return;
         }
         if (patterns.size() >= MAX_PATTERNS) {
@@ -52,7 +70,7 @@ public class LogAccumulator {
             patterns.remove(weakest);
             count += min;
         }
-        patterns.put(pattern, new PatternStat(count, example));
+        patterns.put(id, new PatternStat(pattern, count, example));
     }
 
     public LogAccumulator merge(LogAccumulator other) {
@@ -61,7 +79,8 @@ public class LogAccumulator {
             levels[i] += other.levels[i];
         }
         for (Map.Entry<String, PatternStat> e : other.patterns.entrySet()) {
-            addPattern(e.getKey(), e.getValue().count, e.getValue().example);
+            PatternStat p = e.getValue();
+            addPattern(e.getKey(), p.pattern, p.count, p.example);
         }
         return this;
     }

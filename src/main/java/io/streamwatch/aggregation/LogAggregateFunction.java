@@ -18,7 +18,7 @@ public class LogAggregateFunction
 
     @Override
     public LogAccumulator add(LogEvent event, LogAccumulator acc) {
-        acc.add(event.level, event.message);
+        acc.add(event.level, event.message, event.patternId, event.pattern);
         return acc;
     }
 

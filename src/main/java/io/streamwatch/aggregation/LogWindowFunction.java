@@ -26,6 +26,7 @@ public class LogWindowFunction
 
     private static final Comparator<Map.Entry<String, PatternStat>> BY_COUNT_THEN_PATTERN =
             Comparator.<Map.Entry<String, PatternStat>>comparingLong(e -> -e.getValue().count)
+                    .thenComparing(e -> e.getValue().pattern)
                     .thenComparing(Map.Entry::getKey);
 
     private final String pipeline;
@@ -85,8 +86,8 @@ public class LogWindowFunction
         for (Map.Entry<String, PatternStat> e : ranked) {
             a.patterns.add(
                     new PatternCount(
-                            PatternMasker.patternId(e.getKey()),
                             e.getKey(),
+                            e.getValue().pattern,
                             e.getValue().count,
                             e.getValue().example));
         }

@@ -14,18 +14,20 @@ import java.util.Map;
  * stage:
  *
  * <ol>
- *   <li>The message's first non-blank line is masked and split on whitespace into tokens. A stack
- *       trace after the first line does not take part: its depth varies between occurrences of one
- *       event.
+ *   <li>The message's first non-blank line is masked and split on whitespace into tokens (a
+ *       bracketed {@code [a, b, c]} list is one token). A stack trace after the first line does not
+ *       take part: its depth varies between occurrences of one event.
  *   <li>A fixed-depth parse tree routes the tokens: first by their count, then by the first {@code
  *       depth - 2} tokens. A token containing a digit or a placeholder routes to the wildcard
  *       branch {@code <*>}, a {@code key=value} token routes by its {@code key=}, and a node with
  *       {@code maxChildren} children sends further new tokens to the wildcard branch.
  *   <li>In the leaf, the template most similar to the tokens (equal tokens / token count; a
  *       wildcard position is not counted as equal, ties go to the template with more wildcards)
- *       takes the line if the similarity reaches the threshold; the template then generalizes every
- *       position where it differs to {@code <*>} (or {@code key=<*>} when both tokens share the
- *       key). Otherwise the line starts a new template.
+ *       takes the line if the similarity reaches the threshold, unless a word naming a quoted or
+ *       numeric value differs ({@code relation <STR>} / {@code column <STR>}: two events). The
+ *       sibling branches under the same first token are searched too. The template generalizes
+ *       every position where it differs to {@code <*>} (or {@code key=<*>} when both tokens share
+ *       the key). Otherwise the line starts a new template.
  * </ol>
  *
  * <p>A template's id is fixed when it is created: the {@link PatternMasker#patternId} of its first
@@ -92,8 +94,10 @@ public final class TemplateMiner {
      * @param template the template's text after this line (tokens joined by single spaces)
      * @param created the line started a new template
      * @param generalized the line matched an existing template and made it more general
+     * @param evicted the id of the template evicted to make room for a created one, or null
      */
-    public record Match(String id, String template, boolean created, boolean generalized) {}
+    public record Match(
+            String id, String template, boolean created, boolean generalized, String evicted) {}
 
     /**
      * One template as plain data (a Flink POJO): what {@link #snapshot()} gives and {@link
@@ -207,8 +211,9 @@ public final class TemplateMiner {
             if (leaf == null) {
                 leaf = descend(tokens, true);
             }
+            String evicted = null;
             if (clusters.size() >= config.maxTemplates()) {
-                evictEldest();
+                evicted = evictEldest();
                 // Eviction may have pruned the branch we descended to.
                 leaf = descend(tokens, true);
             }
@@ -217,7 +222,7 @@ public final class TemplateMiner {
             c.lastSeen = clock;
             leaf.clusters.add(c);
             clusters.put(c.id, c);
-            return new Match(c.id, c.text(), true, false);
+            return new Match(c.id, c.text(), true, false, evicted);
         }
         boolean generalized = generalize(best.tokens, tokens);
         if (generalized) {
@@ -227,7 +232,7 @@ public final class TemplateMiner {
         best.lastSeen = clock;
         clusters.remove(best.id);
         clusters.put(best.id, best);
-        return new Match(best.id, best.text(), false, generalized);
+        return new Match(best.id, best.text(), false, generalized, null);
     }
 
     /** The template with this id, or null. */
@@ -241,19 +246,37 @@ public final class TemplateMiner {
         State s = new State();
         s.clock = clock;
         for (Cluster c : clusters.values()) {
-            TemplateState t = new TemplateState();
-            t.id = c.id;
-            t.template = c.text();
-            t.count = c.count;
-            t.lastSeen = c.lastSeen;
-            List<String> path = new ArrayList<>();
-            for (Node n = c.leaf; n.parent != null; n = n.parent) {
-                path.add(0, n.key);
-            }
-            t.path = path;
-            s.templates.add(t);
+            s.templates.add(state(c));
         }
         return s;
+    }
+
+    /**
+     * One template as plain data, or null when there is none with this id: what a keyed store
+     * writes when a template is created or changed, without snapshotting the whole miner.
+     */
+    public TemplateState templateState(String id) {
+        Cluster c = clusters.get(id);
+        return c == null ? null : state(c);
+    }
+
+    private static TemplateState state(Cluster c) {
+        TemplateState t = new TemplateState();
+        t.id = c.id;
+        t.template = c.text();
+        t.count = c.count;
+        t.lastSeen = c.lastSeen;
+        List<String> path = new ArrayList<>();
+        for (Node n = c.leaf; n.parent != null; n = n.parent) {
+            path.add(0, n.key);
+        }
+        t.path = path;
+        return t;
+    }
+
+    /** The miner's clock: lines added so far (what {@link TemplateState#lastSeen} counts in). */
+    public long clock() {
+        return clock;
     }
 
     /** A miner with this configuration and the state a {@link #snapshot()} gave. */
@@ -383,8 +406,16 @@ public final class TemplateMiner {
                     equal++;
                 } else if (isDateWord(a) && isDateWord(tokens[i])) {
                     continue;
+                } else if (i + 1 < t.length && namesValue(a, t[i + 1])) {
+                    // The word that names a masked value (relation "x", column "x") is part of
+                    // the event: different names, different events.
+                    counted = -1;
+                    break;
                 }
                 counted++;
+            }
+            if (counted < 0) {
+                continue;
             }
             double sim = counted == 0 ? 1.0 : (double) equal / counted;
             if (sim > bestSim || (sim == bestSim && params > bestParams)) {
@@ -440,6 +471,39 @@ public final class TemplateMiner {
         return close > open + 1;
     }
 
+    /**
+     * Whether {@code word} names the masked value after it, as in {@code relation <STR>} or {@code
+     * signal <NUM>}: a plain word (letters, {@code -}, {@code _}) followed by a quoted string or a
+     * number placeholder (trailing punctuation aside).
+     */
+    static boolean namesValue(String word, String next) {
+        int n = word.length();
+        if (n < 2) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = word.charAt(i);
+            if (!Character.isLetter(c) && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        int end = next.length();
+        while (end > 0 && ",;:.".indexOf(next.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        if (end < 3 || next.charAt(0) != '<' || next.charAt(end - 1) != '>') {
+            return false;
+        }
+        return NAMED.contains(next.substring(0, end));
+    }
+
+    /**
+     * Placeholders whose values a preceding word names ({@code relation <STR>}, {@code code
+     * <NUM>}). Not IPs, paths or ids: a variable word comes before those too often ({@code
+     * Disconnected from user alice <IP>}, sshd).
+     */
+    private static final java.util.Set<String> NAMED = java.util.Set.of("<STR>", "<NUM>");
+
     /** A month or weekday abbreviation: part of a timestamp (syslog), not of the event. */
     private static boolean isDateWord(String token) {
         return token.length() == 3 && DATE_WORDS.contains(token);
@@ -493,7 +557,8 @@ public final class TemplateMiner {
         return id;
     }
 
-    private void evictEldest() {
+    /** Evicts the least recently seen template; returns its id. */
+    private String evictEldest() {
         Iterator<Cluster> it = clusters.values().iterator();
         Cluster c = it.next();
         it.remove();
@@ -504,6 +569,7 @@ public final class TemplateMiner {
             }
             n.parent.children.remove(n.key);
         }
+        return c.id;
     }
 
     // ---- text ------------------------------------------------------------------------------
@@ -528,7 +594,14 @@ public final class TemplateMiner {
         return "";
     }
 
-    /** Splits on whitespace (any char up to space). */
+    /** Tokens a bracketed list may span before it is cut (keeps a runaway bracket cheap). */
+    private static final int MAX_LIST_TOKENS = 64;
+
+    /**
+     * Splits on whitespace (any char up to space), except that a bracketed list written with {@code
+     * ", "} ({@code [orders-0, orders-1]}, Java's {@code List.toString}) stays one token: its
+     * length varies between lines of one event, and a token count that varies splits the event.
+     */
     static String[] tokenize(String s) {
         List<String> out = new ArrayList<>();
         int n = s.length();
@@ -542,9 +615,41 @@ public final class TemplateMiner {
                 i++;
             }
             if (i > start) {
+                if (s.charAt(start) == '[' && s.charAt(i - 1) == ',') {
+                    i = listEnd(s, start, i);
+                }
                 out.add(s.substring(start, i));
             }
         }
         return out.toArray(new String[0]);
+    }
+
+    /**
+     * Where the list starting at {@code start} ends: after the first token that ends with {@code
+     * ]}, if every token before it ends with a comma; else {@code firstEnd} (not a list).
+     */
+    private static int listEnd(String s, int start, int firstEnd) {
+        int n = s.length();
+        int i = firstEnd;
+        for (int k = 0; k < MAX_LIST_TOKENS; k++) {
+            if (i >= n || s.charAt(i) != ' ') {
+                return firstEnd;
+            }
+            int tokenStart = ++i;
+            while (i < n && s.charAt(i) > ' ') {
+                i++;
+            }
+            if (i == tokenStart) {
+                return firstEnd;
+            }
+            char last = s.charAt(i - 1);
+            if (last == ']') {
+                return i;
+            }
+            if (last != ',') {
+                return firstEnd;
+            }
+        }
+        return firstEnd;
     }
 }

@@ -62,15 +62,13 @@ public class RuleEvaluator
     public static final MapStateDescriptor<String, String> TOPIC_RULES =
             new MapStateDescriptor<>("topic-rules", Types.STRING, Types.STRING);
 
-    static final MapStateDescriptor<String, AlertState> ALERTS =
-            new MapStateDescriptor<>("alerts", Types.STRING, TypeInformation.of(AlertState.class));
-
     private static final char SEP = GroupKey.SEPARATOR;
 
     private final StreamwatchConfig config;
     private final Map<String, RuleDefinition> fileRules = new LinkedHashMap<>();
     private final Duration patternRetention;
 
+    private transient MapStateDescriptor<String, AlertState> alertsDescriptor;
     private transient MapState<String, AlertState> alerts;
     private transient MapState<String, Long> seenPatterns;
     private transient ListState<String> firingCounts;
@@ -101,7 +99,17 @@ public class RuleEvaluator
 
     @Override
     public void open(OpenContext openContext) {
-        alerts = getRuntimeContext().getMapState(ALERTS);
+        alertsDescriptor =
+                new MapStateDescriptor<>(
+                        "alerts", Types.STRING, TypeInformation.of(AlertState.class));
+        Duration ttl = config.alerts().stateTtl();
+        if (ttl != null && !ttl.isZero()) {
+            // One entry per rule and group key: without a TTL, every key ever seen stays in the
+            // state (and in every checkpoint) forever. Each evaluation writes the entry, so only
+            // groups silent for the TTL are dropped.
+            alertsDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+        }
+        alerts = getRuntimeContext().getMapState(alertsDescriptor);
         MapStateDescriptor<String, Long> seen =
                 new MapStateDescriptor<>("seen-patterns", Types.STRING, Types.LONG);
         // A pattern not seen for the retention is forgotten, so state stays bounded.
@@ -528,7 +536,7 @@ public class RuleEvaluator
         long watermark = ctx.currentWatermark();
         String prefix = before.name() + SEP;
         ctx.applyToKeyedState(
-                ALERTS,
+                alertsDescriptor,
                 (key, state) -> {
                     List<String> stale = new ArrayList<>();
                     for (Map.Entry<String, AlertState> e : state.entries()) {

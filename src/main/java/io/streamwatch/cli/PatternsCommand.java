@@ -96,34 +96,40 @@ public class PatternsCommand implements Callable<Integer> {
     @Option(
             names = "--depth",
             paramLabel = "N",
-            defaultValue = "" + TemplateMiner.DEFAULT_DEPTH,
-            description = "Parse tree depth, at least 3 (default: ${DEFAULT-VALUE}).")
-    int depth;
+            description =
+                    "Parse tree depth, at least 3 (default: the pipeline's, else "
+                            + TemplateMiner.DEFAULT_DEPTH
+                            + ").")
+    Integer depth;
 
     @Option(
             names = "--similarity",
             paramLabel = "S",
-            defaultValue = "" + TemplateMiner.DEFAULT_SIMILARITY,
             description =
                     "Share of equal tokens a line needs to join a template, 0 to 1 (default:"
-                            + " ${DEFAULT-VALUE}).")
-    double similarity;
+                            + " the pipeline's, else "
+                            + TemplateMiner.DEFAULT_SIMILARITY
+                            + ").")
+    Double similarity;
 
     @Option(
             names = "--max-children",
             paramLabel = "N",
-            defaultValue = "" + TemplateMiner.DEFAULT_MAX_CHILDREN,
-            description = "Children of a parse tree node (default: ${DEFAULT-VALUE}).")
-    int maxChildren;
+            description =
+                    "Children of a parse tree node (default: the pipeline's, else "
+                            + TemplateMiner.DEFAULT_MAX_CHILDREN
+                            + ").")
+    Integer maxChildren;
 
     @Option(
             names = "--max-templates",
             paramLabel = "N",
-            defaultValue = "" + TemplateMiner.DEFAULT_MAX_TEMPLATES,
             description =
-                    "Templates kept; the least recently seen is evicted beyond (default:"
-                            + " ${DEFAULT-VALUE}).")
-    int maxTemplates;
+                    "Templates kept per group; the least recently seen is evicted beyond"
+                            + " (default: the pipeline's, else "
+                            + TemplateMiner.DEFAULT_MAX_TEMPLATES
+                            + ").")
+    Integer maxTemplates;
 
     @Option(
             names = "--masking-only",
@@ -150,16 +156,11 @@ public class PatternsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TemplateMiner miner;
+        TemplateMiner.Config minerConfig;
         MessageSource source;
         try {
-            miner =
-                    maskingOnly
-                            ? null
-                            : new TemplateMiner(
-                                    new TemplateMiner.Config(
-                                            depth, similarity, maxChildren, maxTemplates));
             source = source();
+            minerConfig = minerConfig();
         } catch (IllegalArgumentException e) {
             err.println("patterns: " + e.getMessage());
             err.flush();
@@ -169,12 +170,14 @@ public class PatternsCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        // One miner per group, as in the job (one group when the lines are not records).
+        Map<String, TemplateMiner> miners = new HashMap<>();
         Map<String, Stat> stats = new HashMap<>();
         long lines = 0;
         long skipped = 0;
         try (BufferedReader in = open()) {
             String line;
-            List<String> messages = new ArrayList<>(1);
+            List<String[]> messages = new ArrayList<>(1);
             while ((line = in.readLine()) != null) {
                 lines++;
                 messages.clear();
@@ -182,14 +185,19 @@ public class PatternsCommand implements Callable<Integer> {
                     skipped++;
                     continue;
                 }
-                for (String message : messages) {
+                for (String[] keyAndMessage : messages) {
+                    String message = keyAndMessage[1];
                     String id;
                     String template;
-                    if (miner == null) {
+                    if (minerConfig == null) {
                         template = PatternMasker.mask(message);
                         id = PatternMasker.patternId(template);
                     } else {
-                        TemplateMiner.Match m = miner.add(message);
+                        TemplateMiner.Match m =
+                                miners.computeIfAbsent(
+                                                keyAndMessage[0],
+                                                k -> new TemplateMiner(minerConfig))
+                                        .add(message);
                         id = m.id();
                         template = m.template();
                     }
@@ -235,7 +243,7 @@ public class PatternsCommand implements Callable<Integer> {
         }
         out.println(
                 sorted.size()
-                        + (maskingOnly ? " patterns" : " templates")
+                        + (masking() ? " patterns" : " templates")
                         + " from "
                         + lines
                         + " lines");
@@ -258,9 +266,35 @@ public class PatternsCommand implements Callable<Integer> {
         return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
     }
 
-    /** Turns one input line into its messages; false when it has none. */
+    /** Turns one input line into its messages ({group key, message}); false when it has none. */
     private interface MessageSource {
-        boolean messages(String line, List<String> out);
+        boolean messages(String line, List<String[]> out);
+    }
+
+    /** The pipeline of --config, once {@link #source()} has read it. */
+    private PipelineConfig pipelineConfig;
+
+    private boolean masking() {
+        return maskingOnly || (pipelineConfig != null && !pipelineConfig.patterns().mining());
+    }
+
+    /**
+     * The miner's settings: the pipeline's (those the job uses), overridden by the options; null
+     * for plain masking.
+     */
+    private TemplateMiner.Config minerConfig() {
+        if (masking()) {
+            return null;
+        }
+        TemplateMiner.Config base =
+                pipelineConfig == null
+                        ? TemplateMiner.Config.defaults()
+                        : pipelineConfig.patterns().minerConfig();
+        return new TemplateMiner.Config(
+                depth != null ? depth : base.depth(),
+                similarity != null ? similarity : base.similarity(),
+                maxChildren != null ? maxChildren : base.maxChildren(),
+                maxTemplates != null ? maxTemplates : base.maxTemplates());
     }
 
     private MessageSource source() throws ConfigException {
@@ -274,11 +308,15 @@ public class PatternsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "no logs pipeline '" + pipeline + "' in " + config);
             }
+            pipelineConfig = p;
             RecordDecoder decoder = RecordDecoder.standalone(p, c.limits());
             return (line, out) -> {
                 for (Decoded d : decoder.decodeAll(line.getBytes(StandardCharsets.UTF_8), null)) {
                     if (d.log != null) {
-                        out.add(d.log.message == null ? "" : d.log.message);
+                        out.add(
+                                new String[] {
+                                    d.log.key, d.log.message == null ? "" : d.log.message
+                                });
                     }
                 }
                 return !out.isEmpty();
@@ -286,7 +324,7 @@ public class PatternsCommand implements Callable<Integer> {
         }
         switch (format) {
             case "text":
-                return (line, out) -> out.add(line);
+                return (line, out) -> out.add(new String[] {"", line});
             case "json":
                 String[] path = messageField.split("\\.");
                 return (line, out) -> {
@@ -294,7 +332,7 @@ public class PatternsCommand implements Callable<Integer> {
                     if (m == null) {
                         return false;
                     }
-                    out.add(m);
+                    out.add(new String[] {"", m});
                     return true;
                 };
             default:

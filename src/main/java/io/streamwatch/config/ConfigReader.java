@@ -258,12 +258,13 @@ final class ConfigReader {
     }
 
     private static AlertsConfig alerts(Section s) {
-        s.allowOnly(List.of("topic", "rules", "control_topic", "status_topic"));
+        s.allowOnly(List.of("topic", "rules", "control_topic", "status_topic", "state_ttl"));
         return new AlertsConfig(
                 s.topic("topic", "streamwatch.alerts"),
                 s.stringList("rules", List.of()),
                 s.topic("control_topic", "streamwatch.rules"),
-                s.topic("status_topic", "streamwatch.rule-status"));
+                s.topic("status_topic", "streamwatch.rule-status"),
+                s.duration("state_ttl", AlertsConfig.DEFAULT_STATE_TTL, Duration.ZERO));
     }
 
     // Flink keeps a transaction open from one checkpoint to the next; if the broker aborts it

@@ -13,6 +13,7 @@ import java.util.Map;
  *     the JSON path the shipper writes; merged over the preset's mapping
  * @param groupBy logical field names (or JSON paths) whose values key the aggregates
  * @param topPatterns how many ERROR/FATAL patterns a log aggregate lists
+ * @param patterns how log pipelines find message patterns (the template miner's settings)
  */
 public record PipelineConfig(
         String name,
@@ -26,5 +27,55 @@ public record PipelineConfig(
         Duration idleness,
         Duration allowedLateness,
         String outputTopic,
-        int topPatterns)
-        implements Serializable {}
+        int topPatterns,
+        PatternsConfig patterns)
+        implements Serializable {
+
+    /** A pipeline with the default pattern settings. */
+    public PipelineConfig(
+            String name,
+            PipelineKind kind,
+            String topic,
+            String format,
+            Map<String, String> fields,
+            List<String> groupBy,
+            WindowConfig window,
+            Duration outOfOrderness,
+            Duration idleness,
+            Duration allowedLateness,
+            String outputTopic,
+            int topPatterns) {
+        this(
+                name,
+                kind,
+                topic,
+                format,
+                fields,
+                groupBy,
+                window,
+                outOfOrderness,
+                idleness,
+                allowedLateness,
+                outputTopic,
+                topPatterns,
+                PatternsConfig.defaults());
+    }
+
+    /** The same pipeline with other pattern settings. */
+    public PipelineConfig withPatterns(PatternsConfig p) {
+        return new PipelineConfig(
+                name,
+                kind,
+                topic,
+                format,
+                fields,
+                groupBy,
+                window,
+                outOfOrderness,
+                idleness,
+                allowedLateness,
+                outputTopic,
+                topPatterns,
+                p);
+    }
+}

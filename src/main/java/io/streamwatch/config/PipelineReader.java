@@ -26,7 +26,8 @@ final class PipelineReader {
                     "idleness",
                     "allowed_lateness",
                     "output_topic",
-                    "top_patterns");
+                    "top_patterns",
+                    "patterns");
 
     static final String LOG_OUTPUT = "streamwatch.log-aggregates";
     static final String METRIC_OUTPUT = "streamwatch.metric-aggregates";
@@ -113,6 +114,10 @@ final class PipelineReader {
         String outputTopic =
                 s.topic("output_topic", kind == PipelineKind.LOGS ? LOG_OUTPUT : METRIC_OUTPUT);
         int topPatterns = s.integer("top_patterns", 5, 1, 100);
+        PatternsConfig patterns = patterns(s.nested("patterns"));
+        if (kind == PipelineKind.METRICS && s.has("patterns")) {
+            s.problem("patterns", "only logs pipelines have message patterns", "kind");
+        }
         return new PipelineConfig(
                 pipelineName,
                 kind,
@@ -125,7 +130,23 @@ final class PipelineReader {
                 idleness,
                 allowedLateness,
                 outputTopic,
-                topPatterns);
+                topPatterns,
+                patterns);
+    }
+
+    /** The template miner's settings; every value has a default (PatternsConfig.defaults). */
+    private static PatternsConfig patterns(Section p) {
+        PatternsConfig def = PatternsConfig.defaults();
+        p.allowOnly(
+                List.of("mining", "depth", "similarity", "max_children", "max_templates", "ttl"));
+        boolean mining = p.bool("mining", def.mining());
+        // Deeper than 10 routes by so many leading tokens that variable words split templates.
+        int depth = p.integer("depth", def.depth(), 3, 10);
+        double similarity = p.decimal("similarity", def.similarity(), 0.0, 1.0);
+        int maxChildren = p.integer("max_children", def.maxChildren(), 2, 100_000);
+        int maxTemplates = p.integer("max_templates", def.maxTemplates(), 1, 100_000);
+        Duration ttl = p.duration("ttl", def.ttl(), Duration.ofMinutes(1));
+        return new PatternsConfig(mining, depth, similarity, maxChildren, maxTemplates, ttl);
     }
 
     private static List<String> groupBy(Section s, PipelineKind kind) {

@@ -186,6 +186,39 @@ final class Section {
         }
     }
 
+    /** A decimal number in {@code [min, max]}; on a problem, {@code def}. */
+    double decimal(String key, double def, double min, double max) {
+        String s = string(key, null);
+        if (s == null) {
+            return def;
+        }
+        try {
+            double d = Double.parseDouble(s.strip());
+            if (!(d >= min && d <= max)) {
+                problem(key, s.strip() + " is out of range (" + min + ".." + max + ")");
+                return def;
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            problem(key, Names.quote(s) + " is not a number");
+            return def;
+        }
+    }
+
+    /** {@code true} or {@code false}; on a problem, {@code def}. */
+    boolean bool(String key, boolean def) {
+        String s = string(key, null);
+        if (s == null) {
+            return def;
+        }
+        String lower = s.strip().toLowerCase(Locale.ROOT);
+        if (lower.equals("true") || lower.equals("false")) {
+            return lower.equals("true");
+        }
+        problem(key, Names.quote(s) + " is not true or false");
+        return def;
+    }
+
     /**
      * One of {@code allowed} (case-insensitive), returned in lower case; on a problem, {@code def}.
      */

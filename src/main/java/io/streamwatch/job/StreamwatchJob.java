@@ -4,6 +4,7 @@ import io.streamwatch.aggregation.LogAggregateFunction;
 import io.streamwatch.aggregation.LogWindowFunction;
 import io.streamwatch.aggregation.MetricAggregateFunction;
 import io.streamwatch.aggregation.MetricWindowFunction;
+import io.streamwatch.aggregation.TemplateAssigner;
 import io.streamwatch.alerts.Observation;
 import io.streamwatch.alerts.Observations;
 import io.streamwatch.alerts.RuleControl;
@@ -57,6 +58,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
@@ -234,7 +237,8 @@ public final class StreamwatchJob {
         deadLetters.add(events.getSideOutput(DecodedRouter.DEAD_LETTERS));
         OutputTag<LogEvent> late =
                 new OutputTag<>("late-" + p.name(), TypeInformation.of(LogEvent.class));
-        SingleOutputStreamOperator<LogAggregate> windows = logWindows(p, events, late);
+        SingleOutputStreamOperator<LogAggregate> windows =
+                logWindows(p, withTemplates(p, events), late);
         observations.add(
                 windows.map(new Observations.Logs())
                         .name("Observe " + p.name())
@@ -281,12 +285,32 @@ public final class StreamwatchJob {
         return out;
     }
 
+    /**
+     * The log events keyed by group, ERROR/FATAL ones with their group's learned template (unless
+     * {@code patterns.mining} is off). The assigner keeps the partitioning, so the windows after it
+     * need no second shuffle and chain to it.
+     */
+    @VisibleForTesting
+    static KeyedStream<LogEvent, String> withTemplates(
+            PipelineConfig p, DataStream<LogEvent> events) {
+        KeyedStream<LogEvent, String> keyed = events.keyBy(e -> e.key, Types.STRING);
+        if (!p.patterns().mining()) {
+            return keyed;
+        }
+        SingleOutputStreamOperator<LogEvent> assigned =
+                keyed.process(
+                                new TemplateAssigner(p.name(), p.patterns()),
+                                TypeInformation.of(LogEvent.class))
+                        .name("Learn patterns " + p.name())
+                        .uid("patterns-" + p.name());
+        return DataStreamUtils.reinterpretAsKeyedStream(assigned, e -> e.key, Types.STRING);
+    }
+
     /** The keyed event-time windows of a log pipeline; late events go to {@code late}. */
     @VisibleForTesting
     static SingleOutputStreamOperator<LogAggregate> logWindows(
-            PipelineConfig p, DataStream<LogEvent> events, OutputTag<LogEvent> late) {
-        return events.keyBy(e -> e.key, Types.STRING)
-                .window(windows(p.window()))
+            PipelineConfig p, KeyedStream<LogEvent, String> events, OutputTag<LogEvent> late) {
+        return events.window(windows(p.window()))
                 .allowedLateness(p.allowedLateness())
                 .sideOutputLateData(late)
                 .aggregate(

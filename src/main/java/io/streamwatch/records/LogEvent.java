@@ -20,6 +20,15 @@ public class LogEvent implements Serializable {
 
     public String message;
 
+    /**
+     * The id of the learned template of an ERROR/FATAL message, set by the template assigner; null
+     * when patterns are not mined (the window then masks the message itself).
+     */
+    public String patternId;
+
+    /** The template's text as learned up to this event; null with {@link #patternId}. */
+    public String pattern;
+
     /** Where the record came from, for the late-events topic. */
     public String topic;
 

@@ -1,8 +1,14 @@
 package io.streamwatch.records;
 
-/** One entry of a log aggregate's {@code top_patterns}: a masked message pattern and its count. */
+/**
+ * One entry of a log aggregate's {@code top_patterns}: a message pattern (a learned template, or a
+ * masked message when mining is off), its count in the window and one example.
+ */
 public class PatternCount {
-    /** Stable short hash of {@link #pattern}. */
+    /**
+     * The pattern's stable id: a learned template keeps the id of the first line it was learned
+     * from while it generalizes; a masked pattern's id is the hash of its text.
+     */
     public String patternId;
 
     public String pattern;

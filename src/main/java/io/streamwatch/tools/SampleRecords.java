@@ -716,8 +716,9 @@ public final class SampleRecords {
 
     /**
      * Error messages the steady state never logs, one per new-error incident: the first cycles use
-     * one template each; later rounds add a release code name that the masker keeps as a word, so
-     * each is still a new pattern (after 8 x 27 incidents the names repeat).
+     * one template each; later rounds put a release code name in front ({@code [bravo] ...}), which
+     * the masker keeps as a word and the template miner routes by (its first token), so each is
+     * still a new pattern and a new template (after 8 x 27 incidents the names repeat).
      */
     static final class NovelErrors {
         private NovelErrors() {}
@@ -791,9 +792,7 @@ public final class SampleRecords {
                 return base;
             }
             String release = RELEASES.get(round - 1);
-            return new Template(
-                    base.logger(),
-                    v -> base.message().apply(v) + " (since release " + release + ")");
+            return new Template(base.logger(), v -> "[" + release + "] " + base.message().apply(v));
         }
 
         static int size() {

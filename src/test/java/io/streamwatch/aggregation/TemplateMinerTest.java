@@ -26,6 +26,44 @@ class TemplateMinerTest {
     }
 
     @Test
+    void theWordThatNamesAQuotedOrNumericValueTellsEventsApart() {
+        TemplateMiner m = new TemplateMiner();
+
+        String relation = m.add("ERROR: relation \"orders\" does not exist").id();
+        String relation2 = m.add("ERROR: relation \"users\" does not exist").id();
+        String column = m.add("ERROR: column \"cold\" does not exist").id();
+        String code = m.add("worker process 12 exited with code 0").id();
+        String signal = m.add("worker process 13 exited on signal 9").id();
+
+        assertThat(relation2).isEqualTo(relation);
+        assertThat(column).isNotEqualTo(relation);
+        assertThat(signal).isNotEqualTo(code);
+        // A plain word before an IP may be a variable (sshd): it does not split.
+        String grace = m.add("Disconnected from user grace 10.0.0.1 port 22").id();
+        assertThat(m.add("Disconnected from user trent 10.0.0.2 port 23").id()).isEqualTo(grace);
+    }
+
+    @Test
+    void aBracketedListIsOneTokenWhateverItsLength() {
+        TemplateMiner m = new TemplateMiner();
+
+        String one =
+                m.add("Consumer group gateway rebalanced, assigned partitions [orders-0]").id();
+        TemplateMiner.Match three =
+                m.add("Consumer group search rebalanced, assigned partitions [a-0, a-1, a-2]");
+
+        assertThat(three.id()).isEqualTo(one);
+        assertThat(three.template())
+                .isEqualTo("Consumer group <*> rebalanced, assigned partitions <*>");
+        // A constant list stays as written, and survives a snapshot and restore.
+        String signals = m.add("Registered signal handlers for [TERM, HUP, INT]").id();
+        TemplateMiner restored = TemplateMiner.restore(m.config(), m.snapshot());
+        TemplateMiner.Match again = restored.add("Registered signal handlers for [TERM, HUP, INT]");
+        assertThat(again.id()).isEqualTo(signals);
+        assertThat(again.template()).isEqualTo("Registered signal handlers for [TERM, HUP, INT]");
+    }
+
+    @Test
     void differentEventsGetDifferentTemplates() {
         TemplateMiner m = new TemplateMiner();
 

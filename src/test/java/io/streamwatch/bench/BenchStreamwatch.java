@@ -53,9 +53,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Arguments: {@code --bootstrap --config --name --run --delivery --state-backend
  * --checkpoint-interval --parallelism --expected N --records N --checkpoint-dir --out --logs-topic
- * --metrics-topic --timeout-seconds --rest-port}. With {@code --rest-port} the MiniCluster serves
- * its REST API there, and the JSON gets the job's checkpoint statistics (see {@link
- * CheckpointStats}).
+ * --metrics-topic --timeout-seconds --set "path=value;..." --rest-port}. With {@code --rest-port}
+ * the MiniCluster serves its REST API there, and the JSON gets the job's checkpoint statistics (see
+ * {@link CheckpointStats}).
  */
 public final class BenchStreamwatch {
     private BenchStreamwatch() {}
@@ -95,6 +95,13 @@ public final class BenchStreamwatch {
         set(o, "alerts.topic", prefix + "alerts");
         set(o, "alerts.control_topic", prefix + "rules");
         set(o, "alerts.status_topic", prefix + "rule-status");
+        // More overrides, "path=value;path=value" (e.g. pipelines.*.patterns.mining=false).
+        for (String kv : a.getOrDefault("set", "").split(";")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                set(o, kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            }
+        }
         LoadedJob job = LoadedJob.load(Path.of(a.get("config")), o);
         StreamwatchConfig config = job.config();
 

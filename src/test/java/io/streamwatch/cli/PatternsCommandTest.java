@@ -143,6 +143,57 @@ class PatternsCommandTest {
     }
 
     @Test
+    void aPipelinesPatternSettingsAreTheJobsAndOptionsOverrideThem() throws Exception {
+        Path records =
+                write(
+                        "{\"timestamp\":\"2026-03-01T10:00:00Z\",\"level\":\"ERROR\","
+                                + "\"service\":\"a\",\"message\":\"Queue orders is full now\"}",
+                        "{\"timestamp\":\"2026-03-01T10:00:01Z\",\"level\":\"ERROR\","
+                                + "\"service\":\"a\",\"message\":\"Queue refunds is full now\"}",
+                        "{\"timestamp\":\"2026-03-01T10:00:02Z\",\"level\":\"ERROR\","
+                                + "\"service\":\"b\",\"message\":\"Queue carts is full now\"}");
+        Path config = dir.resolve("sw.yaml");
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "pipelines:",
+                        "  - {name: strict, kind: logs, topic: a, output_topic: o1,",
+                        "     patterns: {similarity: 0.9}}",
+                        "  - {name: masked, kind: logs, topic: b, output_topic: o2,",
+                        "     patterns: {mining: false}}",
+                        "  - {name: usual, kind: logs, topic: c, output_topic: o3}"));
+
+        Run strict = pipelineRun(config, "strict", records);
+        Run relaxed = pipelineRun(config, "strict", records, "--similarity", "0.5");
+        Run masked = pipelineRun(config, "masked", records);
+        Run usual = pipelineRun(config, "usual", records);
+
+        assertThat(strict.out()).startsWith("3 templates from 3 lines");
+        assertThat(relaxed.out()).startsWith("2 templates from 3 lines");
+        assertThat(masked.out()).startsWith("3 patterns from 3 lines");
+        // One miner per group, as in the job: service b learns its own template.
+        assertThat(usual.out())
+                .startsWith("2 templates from 3 lines")
+                .contains("Queue <*> is full now", "Queue carts is full now");
+    }
+
+    private static Run pipelineRun(Path config, String pipeline, Path file, String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "patterns",
+                                "--config",
+                                config.toString(),
+                                "--pipeline",
+                                pipeline,
+                                "--summary-only"));
+        args.addAll(List.of(more));
+        args.add(file.toString());
+        return run(args.toArray(new String[0]));
+    }
+
+    @Test
     void aMissingFileIsExitCodeTwo() {
         Run r = run("patterns", dir.resolve("nope.log").toString());
 

@@ -160,6 +160,26 @@ class OverridesTest {
     }
 
     @Test
+    void alertStateTtl() throws Exception {
+        assertThat(ConfigLoader.load(DEFAULT, Map.of()).alerts().stateTtl())
+                .isEqualTo(Duration.ofDays(7));
+        assertThat(ConfigLoader.load(DEFAULT, Map.of("alerts.state_ttl", "2h")).alerts().stateTtl())
+                .isEqualTo(Duration.ofHours(2));
+        // 0 keeps alert state forever.
+        assertThat(ConfigLoader.load(DEFAULT, Map.of("alerts.state_ttl", "0")).alerts().stateTtl())
+                .isZero();
+        assertThat(
+                        ConfigLoader.check(
+                                DEFAULT,
+                                List.of(new ConfigOverride("alerts.state_ttl", "soon", "--set"))))
+                .extracting(ConfigProblem::field, ConfigProblem::message)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "state_ttl",
+                                "\"soon\" is not a duration (use e.g. 500ms, 30s, 5m, 1h, 1d)"));
+    }
+
+    @Test
     void badOverrideIsAttributedToItsSourceOnce() {
         List<ConfigProblem> problems =
                 ConfigLoader.check(

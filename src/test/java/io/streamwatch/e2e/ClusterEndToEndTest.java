@@ -520,6 +520,7 @@ class ClusterEndToEndTest {
                 List.of(
                         "Read " + t.logs + " (app-logs)",
                         "Route app-logs",
+                        "Learn patterns app-logs",
                         "Aggregate app-logs (tumbling 1m)",
                         "Encode app-logs aggregates",
                         "Write " + t.logAggregates,
@@ -552,8 +553,9 @@ class ClusterEndToEndTest {
                         "source-app-logs",
                         "Source: Read " + t.metrics + " (app-metrics)",
                         "source-app-metrics",
-                        "Aggregate app-logs",
-                        "window-app-logs",
+                        // The log window is chained to the template miner before it.
+                        "Learn patterns app-logs",
+                        "patterns-app-logs",
                         "Aggregate app-metrics",
                         "window-app-metrics",
                         "Encode dead letters",

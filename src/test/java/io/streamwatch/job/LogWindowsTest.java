@@ -46,7 +46,8 @@ class LogWindowsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<LogEvent> in =
                 env.fromData(List.of(new LogEvent()), TypeInformation.of(LogEvent.class));
-        SingleOutputStreamOperator<LogAggregate> windows = StreamwatchJob.logWindows(p, in, late);
+        SingleOutputStreamOperator<LogAggregate> windows =
+                StreamwatchJob.logWindows(p, in.keyBy(e -> e.key, Types.STRING), late);
         OneInputTransformation<LogEvent, LogAggregate> t =
                 (OneInputTransformation<LogEvent, LogAggregate>) windows.getTransformation();
         harness =

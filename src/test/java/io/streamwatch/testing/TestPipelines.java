@@ -70,7 +70,8 @@ public final class TestPipelines {
                 p.idleness(),
                 allowedLateness,
                 p.outputTopic(),
-                p.topPatterns());
+                p.topPatterns(),
+                p.patterns());
     }
 
     /** The same pipeline reading another topic, writing another output, with another idleness. */
@@ -88,7 +89,8 @@ public final class TestPipelines {
                 idleness,
                 p.allowedLateness(),
                 outputTopic,
-                p.topPatterns());
+                p.topPatterns(),
+                p.patterns());
     }
 
     /** A whole job config on the shared test broker: exactly-once, RocksDB, fast checkpoints. */

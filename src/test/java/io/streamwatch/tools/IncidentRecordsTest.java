@@ -3,6 +3,7 @@ package io.streamwatch.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.aggregation.PatternMasker;
+import io.streamwatch.aggregation.TemplateMiner;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -109,6 +110,24 @@ class IncidentRecordsTest {
             assertThat(seen.add(pattern)).as("template %d repeats %s", index, pattern).isTrue();
         }
         assertThat(seen).hasSizeGreaterThan(200);
+    }
+
+    @Test
+    void everyNewErrorTemplateIsANewTemplateToTheMinerOfAServiceThatSawThemAll() {
+        // The job learns templates per service: a later round of the new errors must not merely
+        // generalize an earlier one (that would fire no NewErrorPattern alert).
+        HostBehaviour host = new HostBehaviour("checkout", "checkout-1", 0, 0);
+        SampleRecords.Vars vars = new SampleRecords.Vars(new Random(4), host);
+        TemplateMiner miner = new TemplateMiner();
+        for (int i = 0; i < 20; i++) {
+            for (SampleRecords.Template t : SampleRecords.Catalogue.errors("checkout")) {
+                miner.add(t.message().apply(vars));
+            }
+        }
+        for (int index = 0; index < SampleRecords.NovelErrors.size(); index++) {
+            String line = SampleRecords.NovelErrors.template(index).message().apply(vars);
+            assertThat(miner.add(line).created()).as("template %d: %s", index, line).isTrue();
+        }
     }
 
     @Test

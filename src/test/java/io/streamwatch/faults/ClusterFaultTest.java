@@ -1,0 +1,767 @@
+package io.streamwatch.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamwatch.faults.SyntheticLogs.ExpectedAggregate;
+import io.streamwatch.faults.SyntheticLogs.Kind;
+import io.streamwatch.faults.SyntheticLogs.Line;
+import io.streamwatch.faults.SyntheticLogs.Rule;
+import io.streamwatch.faults.SyntheticLogs.Transition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * SPEC section 6 faults on the standalone cluster (issue 5, parts 1-3 and 5): the job runs as users
+ * run it (broker process, Flink JobManager and TaskManager processes from {@code bin/cluster}, the
+ * shaded jar submitted with Flink's CLI), a fault hits it while it writes, and an independent
+ * {@code read_committed} consumer then checks every log aggregate and every alert transition
+ * against {@link SyntheticLogs}, the test's own model of the input: each exactly once, values
+ * exact, nothing late, nothing dead-lettered.
+ *
+ * <ol>
+ *   <li>TaskManager SIGKILL three times at seeded random points; a fresh TaskManager takes over.
+ *       Prints the time to recover each time.
+ *   <li>Broker stopped for 30-45 s mid-run and started again on its data; the job recovers by
+ *       itself.
+ *   <li>Stop with a savepoint, restart from it with another parallelism: open windows, alert state
+ *       and a control-topic rule carry over; no alert fires twice.
+ *   <li>(Part 5) A million distinct group keys with {@code alerts.state_ttl}: every key's aggregate
+ *       once, checkpoints stay short, and the state shrinks once the TTL has passed. Prints the
+ *       checkpoint sizes and durations.
+ * </ol>
+ *
+ * <p>Runs in the Maven profile {@code faults}. The seed is printed and can be replayed with {@code
+ * -Dstreamwatch.faults.seed=N}; ports follow {@link StandaloneCluster}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFaultTest {
+
+    private static final long SEED =
+            Long.getLong("streamwatch.faults.seed", System.currentTimeMillis() % 1_000_000);
+    private static final Duration OUTPUT_DEADLINE = Duration.ofMinutes(3);
+    private static final String TOPIC_RULE =
+            "{\"name\":\"FaultFatal\",\"pipeline\":\"app-logs\",\"condition\":\"fatal >= 3\","
+                    + "\"labels\":{\"suite\":\"faults\"}}";
+
+    private static StandaloneCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        System.out.printf("[faults] seed %d (replay: -Dstreamwatch.faults.seed=%d)%n", SEED, SEED);
+        cluster = new StandaloneCluster("target/faults");
+        cluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Part 1: TaskManager SIGKILL
+
+    @Test
+    @Order(1)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void taskManagerKilledThreeTimes() throws Exception {
+        Random random = new Random(SEED);
+        SyntheticLogs model = new SyntheticLogs(SEED, System.currentTimeMillis());
+        JobRun run = new JobRun("kill");
+        String jobId = cluster.run(List.of(), run.args());
+        try (Feeder feeder = new Feeder(model, run.logs, 250)) {
+            feeder.start(0);
+            List<String> figures = new ArrayList<>();
+            for (int kill = 1; kill <= 3; kill++) {
+                awaitOutputGrowth(run.logAggregates);
+                long delay = 2000 + random.nextInt(5000);
+                Thread.sleep(delay); // the seeded kill point, while the job writes
+                long lso = cluster.committedEnd(run.logAggregates);
+                long t0 = System.nanoTime();
+                cluster.killTaskManager();
+                Process tm = cluster.startTaskManagerAsync();
+                StandaloneCluster.await(
+                        "the job to notice the lost TaskManager",
+                        Duration.ofSeconds(60),
+                        () -> !cluster.allRunning(jobId));
+                double seen = secondsSince(t0);
+                StandaloneCluster.await(
+                        "the job to run again on a new TaskManager",
+                        Duration.ofMinutes(2),
+                        () -> cluster.allRunning(jobId));
+                double running = secondsSince(t0);
+                assertThat(tm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(tm.exitValue()).as("bin/cluster taskmanager").isZero();
+                StandaloneCluster.await(
+                        "committed output after the restart",
+                        Duration.ofMinutes(2),
+                        () -> cluster.committedEnd(run.logAggregates) > lso);
+                double output = secondsSince(t0);
+                String f =
+                        String.format(
+                                Locale.ROOT,
+                                "kill %d at +%.1f s after output grew (window %d being fed):"
+                                        + " failure seen %.1f s, job RUNNING with all tasks on"
+                                        + " the new TaskManager %.1f s, committed output again"
+                                        + " %.1f s after the kill",
+                                kill,
+                                delay / 1000.0,
+                                feeder.windowsSent(),
+                                seen,
+                                running,
+                                output);
+                figures.add(f);
+                System.out.println("[faults] " + f);
+            }
+            assertThat(cluster.failures(jobId))
+                    .as("failures in the job's history")
+                    .isGreaterThanOrEqualTo(3);
+            int windows = feeder.finish();
+            verifyOutput(run, model, windows, List.of(Rule.FaultErrorRatio), "kills");
+            figures.forEach(f -> System.out.println("[faults] " + f));
+        } finally {
+            cluster.cancel(jobId);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Part 2: broker outage
+
+    @Test
+    @Order(2)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void brokerStoppedAndRestartedOnItsData() throws Exception {
+        Random random = new Random(SEED + 2);
+        SyntheticLogs model = new SyntheticLogs(SEED + 2, System.currentTimeMillis());
+        JobRun run = new JobRun("outage");
+        String jobId = cluster.run(List.of(), run.args());
+        try (Feeder feeder = new Feeder(model, run.logs, 250)) {
+            feeder.start(0);
+            awaitOutputGrowth(run.logAggregates);
+            Thread.sleep(1000 + random.nextInt(4000)); // the seeded point of the outage
+            int outageSeconds = 30 + random.nextInt(16);
+            long lso = cluster.committedEnd(run.logAggregates);
+            long t0 = System.nanoTime();
+            cluster.stopBroker();
+            int atStop = feeder.windowsSent();
+            Thread.sleep(outageSeconds * 1000L); // the outage itself
+            double down = secondsSince(t0);
+            long t1 = System.nanoTime();
+            cluster.startBroker();
+            double brokerUp = secondsSince(t1);
+            StandaloneCluster.await(
+                    "committed output after the outage",
+                    Duration.ofMinutes(3),
+                    () -> cluster.committedEnd(run.logAggregates) > lso);
+            double output = secondsSince(t1);
+            StandaloneCluster.await(
+                    "the job running", Duration.ofMinutes(3), () -> cluster.allRunning(jobId));
+            int failures = cluster.failures(jobId);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[faults] broker down %.1f s (from window %d of the input); started again in"
+                            + " %.1f s; committed output again %.1f s after the restart began;"
+                            + " job failures meanwhile: %d%n",
+                    down,
+                    atStop,
+                    brokerUp,
+                    output,
+                    failures);
+            int windows = feeder.finish();
+            verifyOutput(run, model, windows, List.of(Rule.FaultErrorRatio), "outage");
+        } finally {
+            cluster.cancel(jobId);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Part 3: savepoint and rescale
+
+    @Test
+    @Order(3)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void stopWithSavepointAndRestoreWithAnotherParallelism() throws Exception {
+        // svc-a is hot in the three windows before the savepoint and calm after it: its alert
+        // fires before and must resolve after, once. svc-b gets a fatal burst after the savepoint,
+        // which only the control-topic rule sees.
+        int savepointWindow = 12;
+        int windows = savepointWindow + 12;
+        SyntheticLogs model =
+                new SyntheticLogs(SEED + 3, System.currentTimeMillis())
+                        .force("svc-a", savepointWindow - 4, Kind.CALM)
+                        .force("svc-a", savepointWindow - 3, Kind.HOT)
+                        .force("svc-a", savepointWindow - 2, Kind.HOT)
+                        .force("svc-a", savepointWindow - 1, Kind.HOT)
+                        .force("svc-a", savepointWindow, Kind.CALM)
+                        .force("svc-a", savepointWindow + 1, Kind.CALM)
+                        .force("svc-b", savepointWindow + 3, Kind.CALM)
+                        .force("svc-b", savepointWindow + 4, Kind.HOT_FATAL)
+                        .force("svc-b", savepointWindow + 5, Kind.CALM);
+        JobRun run = new JobRun("rescale");
+        List<Rule> rules = List.of(Rule.FaultErrorRatio, Rule.FaultFatal);
+        String before = cluster.run(List.of("-p", "1"), run.args());
+        String after = null;
+        try (KafkaProducer<String, String> producer = cluster.producer()) {
+            producer.send(new ProducerRecord<>(run.rules, "FaultFatal", TOPIC_RULE)).get();
+            awaitRecords(run.ruleStatus, l -> l.stream().anyMatch(s -> isActive(s, "FaultFatal")));
+
+            // Everything up to the savepoint window, and its first 8 lines: the window is open
+            // at the savepoint and the one before it is closed.
+            List<Line> first = new ArrayList<>();
+            for (int w = 0; w < savepointWindow; w++) {
+                first.addAll(model.window(w));
+            }
+            List<Line> open = model.window(savepointWindow);
+            first.addAll(open.subList(0, 8));
+            send(producer, run.logs, first);
+            Transition firing =
+                    new Transition(
+                            "FaultErrorRatio",
+                            "svc-a",
+                            "firing",
+                            SyntheticLogs.iso(model.windowStart(savepointWindow - 2)));
+            String lastClosed = SyntheticLogs.iso(model.windowStart(savepointWindow - 1));
+            awaitRecords(
+                    run.logAggregates,
+                    l ->
+                            l.stream()
+                                    .anyMatch(
+                                            a ->
+                                                    lastClosed.equals(
+                                                            a.path("window_start").asText())));
+            awaitRecords(
+                    run.alerts, l -> l.stream().map(this::transition).anyMatch(firing::equals));
+
+            String savepoint =
+                    cluster.stopWithSavepoint(before, cluster.work.resolve("savepoints"));
+            List<Transition> atSavepoint =
+                    cluster.readAll(run.alerts).stream().map(this::transition).toList();
+            assertThat(atSavepoint)
+                    .as("svc-a firing at the savepoint, not yet resolved")
+                    .contains(firing)
+                    .noneMatch(
+                            t ->
+                                    t.rule().equals(firing.rule())
+                                            && t.service().equals(firing.service())
+                                            && t.status().equals("resolved")
+                                            && t.at().compareTo(firing.at()) > 0);
+            System.out.printf("[faults] savepoint %s at window %d%n", savepoint, savepointWindow);
+
+            after = cluster.run(List.of("-s", savepoint, "-p", "2"), run.args());
+            assertThat(cluster.job(after).path("vertices").findValuesAsText("parallelism"))
+                    .as("parallelism after the restore")
+                    .contains("2");
+            List<Line> rest = new ArrayList<>(open.subList(8, open.size()));
+            for (int w = savepointWindow + 1; w < windows; w++) {
+                rest.addAll(model.window(w));
+            }
+            rest.addAll(model.closers(windows - 1));
+            send(producer, run.logs, rest);
+
+            List<Transition> afterRestore =
+                    model.transitions(Rule.FaultFatal, windows).stream()
+                            .filter(
+                                    t ->
+                                            t.at().compareTo(
+                                                                    SyntheticLogs.iso(
+                                                                            model.windowStart(
+                                                                                    savepointWindow
+                                                                                            + 1)))
+                                                    > 0)
+                            .toList();
+            assertThat(afterRestore)
+                    .as("the model has control-topic rule transitions after the restore")
+                    .isNotEmpty();
+            verifyOutput(run, model, windows, rules, "rescale");
+        } finally {
+            if (after != null) {
+                cluster.cancel(after);
+            }
+            cluster.cancel(before);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Part 5: state at scale
+
+    @Test
+    @Order(4)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void millionGroupKeysWithStateTtl() throws Exception {
+        int keys = Integer.getInteger("streamwatch.faults.keys", 1_000_000);
+        int perWindow = 50_000;
+        int windows = (keys + perWindow - 1) / perWindow;
+        // -Dstreamwatch.faults.stateTtl=0 measures the same run without a TTL, for comparison:
+        // then nothing is asserted about the state size.
+        Duration ttl = Duration.ofSeconds(Long.getLong("streamwatch.faults.stateTtl", 20));
+        long maxCheckpointMillis = 60_000;
+        JobRun run = new JobRun("keys");
+        List<String> args = new ArrayList<>(run.args());
+        args.addAll(List.of("--set", "alerts.state_ttl=" + ttl.toSeconds() + "s"));
+        String jobId = cluster.run(List.of(), args);
+        SyntheticLogs time = new SyntheticLogs(SEED, System.currentTimeMillis());
+        Map<Long, StandaloneCluster.Checkpoint> checkpoints = new ConcurrentSkipListMap<>();
+        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+        poller.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        cluster.completedCheckpoints(jobId)
+                                .forEach(c -> checkpoints.put(c.id(), c));
+                    } catch (Exception e) {
+                        // The next poll.
+                    }
+                },
+                0,
+                1,
+                TimeUnit.SECONDS);
+        try (KafkaProducer<String, String> producer = cluster.producer()) {
+            // Every key once, 50,000 keys per one-minute window of event time: the window
+            // operator holds one window's keys at a time, the alert engine one entry per key
+            // until the TTL drops it.
+            long t0 = System.nanoTime();
+            for (int n = 0; n < keys; n++) {
+                long ts = time.windowStart(n / perWindow) + n % perWindow;
+                producer.send(
+                        new ProducerRecord<>(
+                                run.logs, n % 2, null, SyntheticLogs.line(ts, "k-" + n, "INFO")));
+            }
+            for (Line l : time.closers(windows - 1)) {
+                producer.send(new ProducerRecord<>(run.logs, l.partition(), null, l.value()));
+            }
+            producer.flush();
+            double produced = secondsSince(t0);
+
+            BitSet seen = new BitSet(keys);
+            long[] wrong = {0, 0};
+            long read =
+                    cluster.consume(
+                            run.logAggregates,
+                            keys,
+                            Duration.ofMinutes(8),
+                            a -> {
+                                int n =
+                                        Integer.parseInt(
+                                                a.path("group")
+                                                        .path("service")
+                                                        .asText()
+                                                        .substring(2));
+                                if (seen.get(n)) {
+                                    wrong[0]++;
+                                }
+                                seen.set(n);
+                                if (a.path("total").asInt() != 1
+                                        || a.path("levels").path("INFO").asInt() != 1) {
+                                    wrong[1]++;
+                                }
+                            });
+            double processed = secondsSince(t0);
+            assertThat(seen.cardinality()).as("keys with an aggregate").isEqualTo(keys);
+            assertThat(wrong[0]).as("duplicated aggregates").isZero();
+            assertThat(wrong[1]).as("wrong aggregates").isZero();
+            assertThat(read).isEqualTo(keys);
+            long peak =
+                    checkpoints.values().stream()
+                            .mapToLong(StandaloneCluster.Checkpoint::stateSize)
+                            .max()
+                            .orElse(0);
+
+            // A trickle of new keys keeps RocksDB writing, flushing and compacting; compaction
+            // drops what the TTL expired, so the state shrinks to the live keys.
+            long lastBefore =
+                    checkpoints.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+            long t1 = System.nanoTime();
+            int w = windows + 4;
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            StandaloneCluster.Checkpoint shrunk = null;
+            while (shrunk == null) {
+                if (ttl.isZero()) {
+                    shrunk =
+                            checkpoints.values().stream()
+                                    .filter(c -> c.id() > lastBefore + 10)
+                                    .findFirst()
+                                    .orElse(null);
+                }
+                assertThat(System.nanoTime())
+                        .as(
+                                "a checkpoint with less than half the peak state (%d bytes): %s",
+                                peak, checkpoints.values())
+                        .isLessThan(deadline);
+                for (int i = 0; i < 200; i++) {
+                    producer.send(
+                            new ProducerRecord<>(
+                                    run.logs,
+                                    i % 2,
+                                    null,
+                                    SyntheticLogs.line(
+                                            time.windowStart(w) + i * 100L,
+                                            "t-" + w + "-" + i,
+                                            "INFO")));
+                }
+                producer.flush();
+                w++;
+                Thread.sleep(1000); // the trickle's pace
+                if (!ttl.isZero()) {
+                    shrunk =
+                            checkpoints.values().stream()
+                                    .filter(
+                                            c ->
+                                                    c.id() > lastBefore + 3
+                                                            && c.stateSize() < peak / 2)
+                                    .findFirst()
+                                    .orElse(null);
+                }
+            }
+            long maxDuration =
+                    checkpoints.values().stream()
+                            .mapToLong(StandaloneCluster.Checkpoint::durationMillis)
+                            .max()
+                            .orElse(0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[faults] %,d distinct group keys, state TTL %s: produced in %.1f s, all %,d"
+                            + " aggregates committed (each once, exact) %.1f s after the first"
+                            + " record; %d checkpoints; state size peak %.1f MB, %.1f MB %.0f s"
+                            + " into the trickle (checkpoint %d); longest checkpoint %d ms"
+                            + " (bound %d ms)%n",
+                    keys,
+                    ttl,
+                    produced,
+                    read,
+                    processed,
+                    checkpoints.size(),
+                    peak / 1e6,
+                    shrunk.stateSize() / 1e6,
+                    secondsSince(t1),
+                    shrunk.id(),
+                    maxDuration,
+                    maxCheckpointMillis);
+            checkpoints
+                    .values()
+                    .forEach(
+                            c ->
+                                    System.out.printf(
+                                            Locale.ROOT,
+                                            "[faults]   checkpoint %d: state %.1f MB,"
+                                                    + " incremental %.1f MB, %d ms%n",
+                                            c.id(),
+                                            c.stateSize() / 1e6,
+                                            c.checkpointedSize() / 1e6,
+                                            c.durationMillis()));
+            assertThat(maxDuration).as("longest checkpoint, ms").isLessThan(maxCheckpointMillis);
+        } finally {
+            poller.shutdownNow();
+            cluster.cancel(jobId);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Checking the output
+
+    private void verifyOutput(
+            JobRun run, SyntheticLogs model, int windows, List<Rule> rules, String label)
+            throws Exception {
+        Map<String, ExpectedAggregate> expected = model.aggregates(windows);
+        List<Transition> expectedAlerts = new ArrayList<>();
+        rules.forEach(r -> expectedAlerts.addAll(model.transitions(r, windows)));
+        awaitRecords(run.logAggregates, l -> l.size() >= expected.size());
+        awaitRecords(run.alerts, l -> l.size() >= expectedAlerts.size());
+
+        List<JsonNode> aggregates = cluster.readAll(run.logAggregates);
+        Map<String, Integer> seen = new HashMap<>();
+        List<String> wrong = new ArrayList<>();
+        for (JsonNode a : aggregates) {
+            String service = a.path("group").path("service").asText();
+            String key = SyntheticLogs.aggregateKey(service, a.path("window_start").asText());
+            seen.merge(key, 1, Integer::sum);
+            ExpectedAggregate e = expected.get(key);
+            if (e == null) {
+                wrong.add("unexpected aggregate " + a);
+            } else if (!matches(a, e)) {
+                wrong.add("expected " + e + " but got " + a);
+            }
+        }
+        long duplicated = seen.values().stream().filter(n -> n > 1).count();
+        List<String> lost = expected.keySet().stream().filter(k -> !seen.containsKey(k)).toList();
+        assertThat(lost).as("%s: lost aggregates", label).isEmpty();
+        assertThat(duplicated).as("%s: duplicated aggregates %s", label, seen).isZero();
+        assertThat(wrong.subList(0, Math.min(5, wrong.size())))
+                .as("%s: wrong aggregates (%d, the first 5 shown)", label, wrong.size())
+                .isEmpty();
+        assertThat(aggregates).hasSize(expected.size());
+
+        List<Transition> alerts =
+                cluster.readAll(run.alerts).stream().map(this::transition).toList();
+        assertThat(alerts)
+                .as("%s: alert transitions, each once", label)
+                .containsExactlyInAnyOrderElementsOf(expectedAlerts);
+        assertThat(cluster.readAll(run.lateEvents)).as("%s: late events", label).isEmpty();
+        assertThat(cluster.readAll(run.deadLetter)).as("%s: dead letters", label).isEmpty();
+        System.out.printf(
+                "[faults] %s: %d windows x %d services; %d aggregates and %d alert transitions"
+                        + " checked (read_committed); lost 0, duplicated 0, wrong 0%n",
+                label, windows, SyntheticLogs.SERVICES.size(), aggregates.size(), alerts.size());
+    }
+
+    private static boolean matches(JsonNode a, ExpectedAggregate e) {
+        if (a.path("total").asInt() != e.total()
+                || !a.path("window_end").asText().equals(e.windowEnd())
+                || Math.abs(a.path("error_ratio").asDouble() - e.errorRatio()) > 1e-9) {
+            return false;
+        }
+        Map<String, Integer> levels = new LinkedHashMap<>();
+        a.path("levels")
+                .fields()
+                .forEachRemaining(f -> levels.put(f.getKey(), f.getValue().asInt()));
+        if (!levels.equals(e.levels())) {
+            return false;
+        }
+        List<Map.Entry<String, Integer>> patterns = new ArrayList<>();
+        a.path("top_patterns")
+                .forEach(
+                        p ->
+                                patterns.add(
+                                        Map.entry(
+                                                p.path("pattern").asText(),
+                                                p.path("count").asInt())));
+        return patterns.equals(e.topPatterns());
+    }
+
+    private Transition transition(JsonNode alert) {
+        String status = alert.path("status").asText();
+        return new Transition(
+                alert.path("labels").path("alertname").asText(),
+                alert.path("labels").path("service").asText(),
+                status,
+                alert.path("firing".equals(status) ? "startsAt" : "endsAt").asText());
+    }
+
+    private static boolean isActive(JsonNode status, String rule) {
+        return rule.equals(status.path("rule").asText())
+                && "active".equals(status.path("status").asText());
+    }
+
+    /** Reads {@code topic} (read_committed) every second until {@code done} holds. */
+    private static void awaitRecords(String topic, Predicate<List<JsonNode>> done)
+            throws Exception {
+        long deadline = System.nanoTime() + OUTPUT_DEADLINE.toNanos();
+        while (true) {
+            List<JsonNode> records = cluster.readAll(topic);
+            if (done.test(records)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        topic
+                                + ": condition not met after "
+                                + OUTPUT_DEADLINE
+                                + "; "
+                                + records.size()
+                                + " records");
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Waits until committed output grows: the job is writing. */
+    private static void awaitOutputGrowth(String topic) throws Exception {
+        long start = cluster.committedEnd(topic);
+        StandaloneCluster.await(
+                topic + " to grow", OUTPUT_DEADLINE, () -> cluster.committedEnd(topic) > start);
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void send(KafkaProducer<String, String> producer, String topic, List<Line> lines)
+            throws Exception {
+        for (Line l : lines) {
+            producer.send(new ProducerRecord<>(topic, l.partition(), null, l.value()));
+        }
+        producer.flush();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // A job run's topics and arguments, and the paced input
+
+    /** Topics of one job run, so no run reads another's records. */
+    static final class JobRun {
+        final String id;
+        final String logs;
+        final String metrics;
+        final String logAggregates;
+        final String metricAggregates;
+        final String deadLetter;
+        final String lateEvents;
+        final String alerts;
+        final String rules;
+        final String ruleStatus;
+
+        JobRun(String name) throws Exception {
+            id = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+            logs = "f-logs-" + id;
+            metrics = "f-metrics-" + id;
+            logAggregates = "f-log-aggregates-" + id;
+            metricAggregates = "f-metric-aggregates-" + id;
+            deadLetter = "f-dead-letter-" + id;
+            lateEvents = "f-late-events-" + id;
+            alerts = "f-alerts-" + id;
+            rules = "f-rules-" + id;
+            ruleStatus = "f-rule-status-" + id;
+            Map<String, Integer> topics = new LinkedHashMap<>();
+            topics.put(logs, 2);
+            topics.put(metrics, 1);
+            for (String t :
+                    List.of(
+                            logAggregates,
+                            metricAggregates,
+                            deadLetter,
+                            lateEvents,
+                            alerts,
+                            rules,
+                            ruleStatus)) {
+                topics.put(t, 1);
+            }
+            cluster.createTopics(topics, List.of(rules));
+        }
+
+        List<String> args() {
+            return List.of(
+                    "--config",
+                    "jobs-config/streamwatch.yaml",
+                    "--bootstrap-servers",
+                    cluster.bootstrap,
+                    "--group-id",
+                    "faults-" + id,
+                    "--starting-offsets",
+                    "earliest",
+                    "--checkpoint-interval",
+                    "2s",
+                    "--input-topic",
+                    "app-logs=" + logs,
+                    "--input-topic",
+                    "app-metrics=" + metrics,
+                    "--output-topic",
+                    "app-logs=" + logAggregates,
+                    "--output-topic",
+                    "app-metrics=" + metricAggregates,
+                    "--dead-letter-topic",
+                    deadLetter,
+                    "--late-events-topic",
+                    lateEvents,
+                    "--alerts-topic",
+                    alerts,
+                    "--set",
+                    "alerts.rules=../src/test/resources/faults/rules.yaml",
+                    "--set",
+                    "alerts.control_topic=" + rules,
+                    "--set",
+                    "alerts.status_topic=" + ruleStatus);
+        }
+    }
+
+    /**
+     * Sends the model's windows one after the other, one window per {@code paceMillis}, from a
+     * thread of its own, until {@link #finish} closes the input; send errors fail the test there.
+     */
+    static final class Feeder implements AutoCloseable {
+        private final SyntheticLogs model;
+        private final String topic;
+        private final long paceMillis;
+        private final KafkaProducer<String, String> producer;
+        private final AtomicReference<Exception> error = new AtomicReference<>();
+        private volatile boolean stop;
+        private volatile int next;
+        private Thread thread;
+
+        Feeder(SyntheticLogs model, String topic, long paceMillis) {
+            this.model = model;
+            this.topic = topic;
+            this.paceMillis = paceMillis;
+            this.producer = cluster.producer();
+        }
+
+        void start(int fromWindow) {
+            next = fromWindow;
+            thread = new Thread(this::feed, "feeder-" + topic);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void feed() {
+            long tick = System.nanoTime();
+            while (!stop && error.get() == null) {
+                for (Line l : model.window(next)) {
+                    producer.send(
+                            new ProducerRecord<>(topic, l.partition(), null, l.value()),
+                            (md, e) -> {
+                                if (e != null) {
+                                    error.compareAndSet(null, e);
+                                }
+                            });
+                }
+                next++;
+                tick += paceMillis * 1_000_000;
+                long wait = tick - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000); // the input's pace
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        int windowsSent() {
+            return next;
+        }
+
+        /** Stops after the current window, closes all windows sent; returns how many. */
+        int finish() throws Exception {
+            stop = true;
+            thread.join(60_000);
+            assertThat(thread.isAlive()).as("feeder stopped").isFalse();
+            int windows = next;
+            for (Line l : model.closers(windows - 1)) {
+                producer.send(new ProducerRecord<>(topic, l.partition(), null, l.value()));
+            }
+            producer.flush();
+            if (error.get() != null) {
+                throw new AssertionError("producing the input failed", error.get());
+            }
+            return windows;
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+}
