@@ -26,6 +26,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * and stopped when the JVM exits. Tests isolate themselves with unique topic names.
  */
 public final class SharedKafka {
+    private static final long CLOSE_TIMEOUT_MS = 10_000;
+
     private static KafkaClusterTestKit cluster;
 
     private SharedKafka() {}
@@ -59,11 +61,29 @@ public final class SharedKafka {
         return cluster.bootstrapServers();
     }
 
-    private static synchronized void stop() {
+    /**
+     * Closes the broker when the test JVM exits, but waits at most {@link #CLOSE_TIMEOUT_MS}: on a
+     * busy machine a clean broker shutdown can take longer than the test runner allows the forked
+     * JVM to exit, and the runner then fails the build although every test passed. Its data is
+     * under {@code target/}, so a close cut short loses nothing.
+     */
+    private static void stop() {
+        Thread closer =
+                new Thread(
+                        () -> {
+                            try {
+                                cluster.close();
+                            } catch (Exception e) {
+                                // The JVM is exiting.
+                            }
+                        },
+                        "shared-kafka-close");
+        closer.setDaemon(true);
+        closer.start();
         try {
-            cluster.close();
-        } catch (Exception e) {
-            // The JVM is exiting.
+            closer.join(CLOSE_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
