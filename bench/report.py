@@ -88,7 +88,7 @@ def data_set(data):
   services: {data['log_keys']} log keys, {data['metric_keys']} metric keys, {data['event_minutes']}
   minutes of event time ({data['rate_per_minute']:,} records per minute), so
   {data['log_aggregates'] + data['metric_aggregates']:,} window aggregates. Two partitions per topic,
-  plus one sentinel record per partition ten minutes after the data, which closes every window."""
+  plus one sentinel record per partition 30 minutes after the data, which closes every window."""
 
 
 def latency_section(results_dir):
@@ -309,7 +309,7 @@ How to read it:
   across restarts, and computes no quantiles, patterns or alerts.
 - Kafka Streams computes the Python consumer's aggregates (no quantiles, patterns or alerts) with
   `exactly_once_v2`, RocksDB window stores, `suppress` for final results only, two stream
-  threads and 2 minutes of grace (its two input tasks run ahead of each other through the
+  threads and 20 minutes of grace (its two input tasks run ahead of each other through the
   repartition topic by more than Streamwatch's 5 s of out-of-orderness); its event time is the record timestamp, which the loader set to the event time.
 - Streamwatch runs the full job of `jobs-config/streamwatch.yaml` (both pipelines, DDSketch
   quantiles, top error patterns, the example alert rules) with parallelism 2 in a local
