@@ -50,6 +50,15 @@ public class LogAccumulator {
         }
     }
 
+    /** Counts {@code count} lines of a level that has no patterns (not ERROR/FATAL). */
+    public void addCounted(int level, long count) {
+        if (Level.of(level).isError()) {
+            throw new IllegalArgumentException("ERROR/FATAL lines are counted with their pattern");
+        }
+        total += count;
+        levels[level] += count;
+    }
+
     void addPattern(String id, String pattern, long count, String example) {
         PatternStat stat = patterns.get(id);
         if (stat != null) {

@@ -1,5 +1,6 @@
 package io.streamwatch.aggregation;
 
+import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
@@ -18,7 +19,12 @@ public class LogAggregateFunction
 
     @Override
     public LogAccumulator add(LogEvent event, LogAccumulator acc) {
-        acc.add(event.level, event.message, event.patternId, event.pattern);
+        if (Level.of(event.level).isError()) {
+            acc.add(event.level, event.message, event.patternId, event.pattern);
+        } else {
+            // Possibly several lines, combined before the keyBy (PreAggregator).
+            acc.addCounted(event.level, event.count);
+        }
         return acc;
     }
 

@@ -22,7 +22,13 @@ public final class MetricAggregateFunction
 
     @Override
     public MetricAccumulator add(MetricPoint point, MetricAccumulator acc) {
-        acc.add(point.value);
+        if (point.values == null) {
+            acc.add(point.value);
+        } else {
+            for (double v : point.values) {
+                acc.add(v);
+            }
+        }
         return acc;
     }
 

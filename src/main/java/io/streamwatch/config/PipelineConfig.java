@@ -14,6 +14,7 @@ import java.util.Map;
  * @param groupBy logical field names (or JSON paths) whose values key the aggregates
  * @param topPatterns how many ERROR/FATAL patterns a log aggregate lists
  * @param patterns how log pipelines find message patterns (the template miner's settings)
+ * @param preAggregation whether events are combined per key and window before the shuffle
  */
 public record PipelineConfig(
         String name,
@@ -28,7 +29,8 @@ public record PipelineConfig(
         Duration allowedLateness,
         String outputTopic,
         int topPatterns,
-        PatternsConfig patterns)
+        PatternsConfig patterns,
+        PreAggregationConfig preAggregation)
         implements Serializable {
 
     /** A pipeline with the default pattern settings. */
@@ -58,7 +60,8 @@ public record PipelineConfig(
                 allowedLateness,
                 outputTopic,
                 topPatterns,
-                PatternsConfig.defaults());
+                PatternsConfig.defaults(),
+                PreAggregationConfig.defaults());
     }
 
     /** The same pipeline with other pattern settings. */
@@ -76,6 +79,26 @@ public record PipelineConfig(
                 allowedLateness,
                 outputTopic,
                 topPatterns,
+                p,
+                preAggregation);
+    }
+
+    /** The same pipeline with other pre-aggregation settings. */
+    public PipelineConfig withPreAggregation(PreAggregationConfig p) {
+        return new PipelineConfig(
+                name,
+                kind,
+                topic,
+                format,
+                fields,
+                groupBy,
+                window,
+                outOfOrderness,
+                idleness,
+                allowedLateness,
+                outputTopic,
+                topPatterns,
+                patterns,
                 p);
     }
 }

@@ -27,7 +27,8 @@ final class PipelineReader {
                     "allowed_lateness",
                     "output_topic",
                     "top_patterns",
-                    "patterns");
+                    "patterns",
+                    "pre_aggregation");
 
     static final String LOG_OUTPUT = "streamwatch.log-aggregates";
     static final String METRIC_OUTPUT = "streamwatch.metric-aggregates";
@@ -131,7 +132,17 @@ final class PipelineReader {
                 allowedLateness,
                 outputTopic,
                 topPatterns,
-                patterns);
+                patterns,
+                preAggregation(s.nested("pre_aggregation")));
+    }
+
+    /** Combining before the shuffle; on by default. */
+    private static PreAggregationConfig preAggregation(Section p) {
+        PreAggregationConfig def = PreAggregationConfig.defaults();
+        p.allowOnly(List.of("enabled", "max_entries"));
+        return new PreAggregationConfig(
+                p.bool("enabled", def.enabled()),
+                p.integer("max_entries", def.maxEntries(), 1, 10_000_000));
     }
 
     /** The template miner's settings; every value has a default (PatternsConfig.defaults). */

@@ -4,6 +4,7 @@ import io.streamwatch.aggregation.LogAggregateFunction;
 import io.streamwatch.aggregation.LogWindowFunction;
 import io.streamwatch.aggregation.MetricAggregateFunction;
 import io.streamwatch.aggregation.MetricWindowFunction;
+import io.streamwatch.aggregation.PreAggregator;
 import io.streamwatch.aggregation.TemplateAssigner;
 import io.streamwatch.alerts.Observation;
 import io.streamwatch.alerts.Observations;
@@ -15,6 +16,7 @@ import io.streamwatch.config.CheckpointConfig;
 import io.streamwatch.config.Durations;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.PipelineKind;
+import io.streamwatch.config.PreAggregationConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.config.WindowConfig;
 import io.streamwatch.functions.DecodedRouter;
@@ -238,7 +240,7 @@ public final class StreamwatchJob {
         OutputTag<LogEvent> late =
                 new OutputTag<>("late-" + p.name(), TypeInformation.of(LogEvent.class));
         SingleOutputStreamOperator<LogAggregate> windows =
-                logWindows(p, withTemplates(p, events), late);
+                logWindows(p, withTemplates(p, preAggregated(p, events)), late);
         observations.add(
                 windows.map(new Observations.Logs())
                         .name("Observe " + p.name())
@@ -268,7 +270,8 @@ public final class StreamwatchJob {
         deadLetters.add(events.getSideOutput(DecodedRouter.DEAD_LETTERS));
         OutputTag<MetricPoint> late =
                 new OutputTag<>("late-" + p.name(), TypeInformation.of(MetricPoint.class));
-        SingleOutputStreamOperator<MetricAggregate> windows = metricWindows(p, events, late);
+        SingleOutputStreamOperator<MetricAggregate> windows =
+                metricWindows(p, preAggregated(p, events), late);
         observations.add(
                 windows.map(new Observations.Metrics())
                         .name("Observe " + p.name())
@@ -283,6 +286,28 @@ public final class StreamwatchJob {
                         .name("Encode " + p.name() + " late events")
                         .uid("encode-late-" + p.name()));
         return out;
+    }
+
+    /**
+     * The pipeline's events, combined per key and tumbling window in the source task (see {@link
+     * PreAggregator}) unless {@code pre_aggregation.enabled} is off or the windows slide. Chained
+     * to the source, so the windows after the keyBy receive partials instead of single events.
+     */
+    @VisibleForTesting
+    static <T> DataStream<T> preAggregated(PipelineConfig p, SingleOutputStreamOperator<T> events) {
+        PreAggregationConfig pre = p.preAggregation();
+        if (!pre.enabled() || p.window().type() != WindowConfig.Type.TUMBLING) {
+            return events;
+        }
+        Duration size = p.window().size();
+        @SuppressWarnings("unchecked")
+        PreAggregator<T, ?> combiner =
+                (PreAggregator<T, ?>)
+                        (p.kind() == PipelineKind.LOGS
+                                ? new PreAggregator.Logs(size, pre.maxEntries())
+                                : new PreAggregator.Metrics(size, pre.maxEntries()));
+        return events.transform("Pre-aggregate " + p.name(), events.getType(), combiner)
+                .uid("pre-aggregate-" + p.name());
     }
 
     /**

@@ -29,6 +29,13 @@ public class LogEvent implements Serializable {
     /** The template's text as learned up to this event; null with {@link #patternId}. */
     public String pattern;
 
+    /**
+     * How many lines of this key, level and window the event stands for: 1 for a line read, more
+     * for the partial count of non-error lines combined before the keyBy (their message is then
+     * null).
+     */
+    public long count = 1;
+
     /** Where the record came from, for the late-events topic. */
     public String topic;
 

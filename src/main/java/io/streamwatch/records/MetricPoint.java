@@ -17,6 +17,12 @@ public class MetricPoint implements Serializable {
     /** Always finite: NaN and infinities are rejected when parsed. */
     public double value;
 
+    /**
+     * Null for a point read; the values of several points of this key and window when they were
+     * combined before the keyBy ({@link #value} is then the first of them).
+     */
+    public double[] values;
+
     /** Where the record came from, for the late-events topic. */
     public String topic;
 

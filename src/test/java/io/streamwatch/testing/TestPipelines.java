@@ -71,7 +71,8 @@ public final class TestPipelines {
                 allowedLateness,
                 p.outputTopic(),
                 p.topPatterns(),
-                p.patterns());
+                p.patterns(),
+                p.preAggregation());
     }
 
     /** The same pipeline reading another topic, writing another output, with another idleness. */
@@ -90,7 +91,8 @@ public final class TestPipelines {
                 p.allowedLateness(),
                 outputTopic,
                 p.topPatterns(),
-                p.patterns());
+                p.patterns(),
+                p.preAggregation());
     }
 
     /** A whole job config on the shared test broker: exactly-once, RocksDB, fast checkpoints. */

@@ -3,10 +3,13 @@ package io.streamwatch.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.config.PipelineConfig;
+import io.streamwatch.config.PreAggregationConfig;
 import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.config.WindowConfig;
 import io.streamwatch.sinks.KafkaSinks;
 import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.TestPipelines;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -15,10 +18,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where the template assigner sits in the job graph: with mining on, in the same task as the window
- * after it (chained, no second shuffle of the log events); with mining off, not at all.
+ * Where operators sit in the job graph. The template assigner: with mining on, in the same task as
+ * the window after it (chained, no second shuffle of the log events); with mining off, not at all.
+ * The pre-aggregator: chained to the source, before the shuffle; absent when switched off or when
+ * the windows slide.
  */
-class PatternsOperatorTest {
+class JobGraphTest {
 
     private static List<String> vertexNames(PipelineConfig logs) {
         StreamwatchConfig config =
@@ -60,5 +65,36 @@ class PatternsOperatorTest {
         assertThat(String.join("|", names))
                 .doesNotContain("Learn patterns")
                 .contains("Aggregate app-logs");
+    }
+
+    @Test
+    void thePreAggregatorIsChainedToTheSource() {
+        List<String> names = vertexNames(TestPipelines.logs("streamwatch"));
+
+        assertThat(names)
+                .anySatisfy(
+                        n ->
+                                assertThat(n)
+                                        .startsWith("Source: Read")
+                                        .contains("Route app-logs")
+                                        .contains("Pre-aggregate app-logs")
+                                        .doesNotContain("Aggregate app-logs ("));
+    }
+
+    @Test
+    void withoutPreAggregationOrWithSlidingWindowsThereIsNoPreAggregator() {
+        PipelineConfig logs = TestPipelines.logs("streamwatch");
+        PipelineConfig off = logs.withPreAggregation(new PreAggregationConfig(false, 10));
+        PipelineConfig sliding =
+                TestPipelines.withWindow(
+                        logs,
+                        new WindowConfig(
+                                WindowConfig.Type.SLIDING,
+                                Duration.ofMinutes(2),
+                                Duration.ofMinutes(1)),
+                        Duration.ZERO);
+
+        assertThat(String.join("|", vertexNames(off))).doesNotContain("Pre-aggregate");
+        assertThat(String.join("|", vertexNames(sliding))).doesNotContain("Pre-aggregate");
     }
 }

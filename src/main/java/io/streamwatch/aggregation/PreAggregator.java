@@ -1,0 +1,283 @@
+package io.streamwatch.aggregation;
+
+import io.streamwatch.records.Level;
+import io.streamwatch.records.LogEvent;
+import io.streamwatch.records.MetricPoint;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+
+/**
+ * Combines the events of one key and tumbling window in the source task, before the keyBy, and
+ * sends one partial event in their place (a log event with a count, a metric point with several
+ * values). The windows' cost is per record reaching them: a network hop, a state read and write and
+ * a timer each. With thousands of events per key and window, combining first removes most of it;
+ * the window folds a partial exactly as it would fold the events it stands for.
+ *
+ * <p>Why the results stay exact:
+ *
+ * <ul>
+ *   <li>A window's partials are sent before the watermark that closes it, so a partial is never
+ *       late downstream: the windows' watermark is the minimum over the source tasks, never ahead
+ *       of this one's. An event whose window this task's watermark has already passed is sent on as
+ *       it is, so the windows judge its lateness themselves (and the late-events topic gets the
+ *       real event).
+ *   <li>Everything held is sent before each checkpoint barrier ({@link #prepareSnapshotPreBarrier})
+ *       and before the task turns idle (the others' watermark may then overtake it), so this
+ *       operator has no state: what it held is in the checkpoint as window state downstream.
+ *   <li>Only events the window would fold alike are combined: ERROR/FATAL lines go on one by one,
+ *       since the template miner after the keyBy learns from each message.
+ * </ul>
+ *
+ * <p>At most {@code maxEntries} partials are held; beyond, all are sent (early, which is always
+ * correct). A partial is sent early too when it is full ({@link #add} says so).
+ *
+ * @param <T> the event type
+ * @param <P> a partial in the making
+ */
+public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
+        implements OneInputStreamOperator<T, T>, BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+
+    private final long windowSize;
+    private final int maxEntries;
+
+    /** Held partials by window end (the window's max timestamp), then by slot. */
+    private transient NavigableMap<Long, Map<Slot, P>> byWindow;
+
+    private transient int entries;
+    private transient long watermark;
+    private transient StreamRecord<T> out;
+
+    /** Where events combine: their key and, for logs, the level. */
+    protected record Slot(String key, int sub) {}
+
+    protected PreAggregator(Duration windowSize, int maxEntries) {
+        this.windowSize = windowSize.toMillis();
+        this.maxEntries = maxEntries;
+    }
+
+    /** The slot of an event that may be combined, or null to send it on as it is. */
+    protected abstract Slot slot(T event);
+
+    /** A new partial holding {@code event}. */
+    protected abstract P start(T event);
+
+    /** Adds {@code event} to {@code partial}; true when the partial is full and must go now. */
+    protected abstract boolean add(P partial, T event);
+
+    /** The event that stands for {@code partial}, stamped with its window's max timestamp. */
+    protected abstract T result(P partial, long windowMaxTimestamp);
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        byWindow = new TreeMap<>();
+        entries = 0;
+        watermark = Long.MIN_VALUE;
+        out = new StreamRecord<>(null);
+    }
+
+    @Override
+    public void processElement(StreamRecord<T> element) throws Exception {
+        T event = element.getValue();
+        Slot slot = element.hasTimestamp() ? slot(event) : null;
+        if (slot == null) {
+            output.collect(element);
+            return;
+        }
+        long ts = element.getTimestamp();
+        long windowMax = ts - Math.floorMod(ts, windowSize) + windowSize - 1;
+        if (windowMax <= watermark) {
+            // Late for this task already: the windows decide, with the event itself.
+            output.collect(element);
+            return;
+        }
+        Map<Slot, P> window = byWindow.computeIfAbsent(windowMax, w -> new HashMap<>());
+        P partial = window.get(slot);
+        if (partial == null) {
+            window.put(slot, start(event));
+            if (++entries >= maxEntries) {
+                flushAll();
+            }
+        } else if (add(partial, event)) {
+            window.remove(slot);
+            entries--;
+            emit(partial, windowMax);
+        }
+    }
+
+    /** Sends the partials of every window this watermark closes, then the watermark. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = Math.max(watermark, mark.getTimestamp());
+        while (!byWindow.isEmpty() && byWindow.firstKey() <= watermark) {
+            Map.Entry<Long, Map<Slot, P>> first = byWindow.pollFirstEntry();
+            flush(first.getKey(), first.getValue());
+        }
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle()) {
+            // Once idle, the other tasks' watermark may pass windows held here.
+            flushAll();
+        }
+        super.processWatermarkStatus(status);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flushAll();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        flushAll();
+    }
+
+    /** Partials held now, for tests. */
+    @VisibleForTesting
+    int held() {
+        return entries;
+    }
+
+    private void flushAll() {
+        while (!byWindow.isEmpty()) {
+            Map.Entry<Long, Map<Slot, P>> first = byWindow.pollFirstEntry();
+            flush(first.getKey(), first.getValue());
+        }
+        entries = 0;
+    }
+
+    private void flush(long windowMax, Map<Slot, P> window) {
+        Iterator<P> it = window.values().iterator();
+        while (it.hasNext()) {
+            emit(it.next(), windowMax);
+            entries--;
+        }
+    }
+
+    private void emit(P partial, long windowMax) {
+        output.collect(out.replace(result(partial, windowMax), windowMax));
+    }
+
+    /**
+     * Log lines: per key, window and level, all but ERROR/FATAL (the miner needs each of those).
+     */
+    public static final class Logs extends PreAggregator<LogEvent, LogEvent> {
+        private static final long serialVersionUID = 1L;
+
+        public Logs(Duration windowSize, int maxEntries) {
+            super(windowSize, maxEntries);
+        }
+
+        @Override
+        protected Slot slot(LogEvent e) {
+            return Level.of(e.level).isError() ? null : new Slot(e.key, e.level);
+        }
+
+        @Override
+        protected LogEvent start(LogEvent e) {
+            LogEvent partial = new LogEvent();
+            partial.key = e.key;
+            partial.level = e.level;
+            partial.count = e.count;
+            return partial;
+        }
+
+        @Override
+        protected boolean add(LogEvent partial, LogEvent e) {
+            partial.count += e.count;
+            return false;
+        }
+
+        @Override
+        protected LogEvent result(LogEvent partial, long windowMaxTimestamp) {
+            partial.timestamp = windowMaxTimestamp;
+            return partial;
+        }
+    }
+
+    /**
+     * Metric points: the values of one key and window, up to {@link #MAX_VALUES} per partial.
+     * Values rather than a sketch, so the window's figures are computed from the very samples.
+     */
+    public static final class Metrics extends PreAggregator<MetricPoint, Metrics.Values> {
+        private static final long serialVersionUID = 1L;
+
+        /** Values per partial point: bounds what a key holds and the record's size. */
+        public static final int MAX_VALUES = 256;
+
+        public Metrics(Duration windowSize, int maxEntries) {
+            super(windowSize, maxEntries);
+        }
+
+        /** A growing array of one key's values. */
+        static final class Values {
+            final MetricPoint first;
+            double[] values = new double[8];
+            int size;
+
+            Values(MetricPoint first) {
+                this.first = first;
+            }
+        }
+
+        @Override
+        protected Slot slot(MetricPoint p) {
+            return new Slot(p.key, 0);
+        }
+
+        @Override
+        protected Values start(MetricPoint p) {
+            Values v = new Values(p);
+            add(v, p);
+            return v;
+        }
+
+        @Override
+        protected boolean add(Values v, MetricPoint p) {
+            if (p.values == null) {
+                append(v, p.value);
+            } else {
+                for (double x : p.values) {
+                    append(v, x);
+                }
+            }
+            return v.size >= MAX_VALUES;
+        }
+
+        private static void append(Values v, double x) {
+            if (v.size == v.values.length) {
+                v.values = Arrays.copyOf(v.values, v.size * 2);
+            }
+            v.values[v.size++] = x;
+        }
+
+        @Override
+        protected MetricPoint result(Values v, long windowMaxTimestamp) {
+            MetricPoint partial = new MetricPoint();
+            partial.key = v.first.key;
+            partial.name = v.first.name;
+            partial.timestamp = windowMaxTimestamp;
+            partial.value = v.values[0];
+            // One value needs no array: the point is sent as the event it was.
+            partial.values = v.size == 1 ? null : Arrays.copyOf(v.values, v.size);
+            return partial;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.streamwatch.aggregation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamwatch.records.Level;
+import io.streamwatch.records.LogEvent;
+import io.streamwatch.records.MetricPoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pre-aggregator in a test harness: what it holds, when it lets go (watermark, checkpoint
+ * barrier, idleness, end of input, the entry bound, a full partial), and that the windows fold its
+ * partials to the very figures they fold from the events themselves.
+ */
+class PreAggregatorTest {
+    private static final long MINUTE = 60_000;
+    private static final long T0 = 1_700_000_040_000L; // a minute boundary
+
+    private OneInputStreamOperatorTestHarness<LogEvent, LogEvent> logs;
+    private OneInputStreamOperatorTestHarness<MetricPoint, MetricPoint> metrics;
+
+    private void openLogs(int maxEntries) throws Exception {
+        logs =
+                new OneInputStreamOperatorTestHarness<>(
+                        new PreAggregator.Logs(Duration.ofMinutes(1), maxEntries));
+        logs.open();
+    }
+
+    private void openMetrics(int maxEntries) throws Exception {
+        metrics =
+                new OneInputStreamOperatorTestHarness<>(
+                        new PreAggregator.Metrics(Duration.ofMinutes(1), maxEntries));
+        metrics.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (logs != null) {
+            logs.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    private static LogEvent line(String key, long ts, Level level, String message) {
+        LogEvent e = new LogEvent(key, ts, level, message);
+        e.topic = "logs";
+        e.offset = ts;
+        return e;
+    }
+
+    private static MetricPoint point(String key, long ts, double value) {
+        return new MetricPoint(key, key.substring(0, key.indexOf('|')), ts, value);
+    }
+
+    private static <T> List<Object> output(OneInputStreamOperatorTestHarness<T, T> h) {
+        List<Object> out = new ArrayList<>(h.getOutput());
+        h.getOutput().clear();
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<StreamRecord<T>> records(List<Object> out) {
+        List<StreamRecord<T>> records = new ArrayList<>();
+        for (Object o : out) {
+            if (o instanceof StreamRecord) {
+                records.add((StreamRecord<T>) o);
+            }
+        }
+        return records;
+    }
+
+    @Test
+    void linesOfAWindowGoAsOnePartialPerLevelBeforeTheWatermarkThatClosesIt() throws Exception {
+        openLogs(1000);
+        for (int i = 0; i < 10; i++) {
+            logs.processElement(line("a", T0 + i * 1000, Level.INFO, "ok " + i), T0 + i * 1000);
+        }
+        logs.processElement(line("a", T0 + 500, Level.WARN, "slow"), T0 + 500);
+        logs.processElement(line("b", T0 + 700, Level.INFO, "ok"), T0 + 700);
+        logs.processElement(line("a", T0 + MINUTE, Level.INFO, "next"), T0 + MINUTE);
+        assertThat(output(logs)).isEmpty();
+
+        logs.processWatermark(new Watermark(T0 + MINUTE - 2));
+        assertThat(records(output(logs))).isEmpty();
+
+        logs.processWatermark(new Watermark(T0 + MINUTE - 1));
+        List<Object> out = output(logs);
+        assertThat(out).hasSize(4).last().isEqualTo(new Watermark(T0 + MINUTE - 1));
+        Map<String, Long> counts = new TreeMap<>();
+        for (StreamRecord<LogEvent> r : PreAggregatorTest.<LogEvent>records(out)) {
+            assertThat(r.getTimestamp()).isEqualTo(T0 + MINUTE - 1);
+            assertThat(r.getValue().timestamp).isEqualTo(T0 + MINUTE - 1);
+            assertThat(r.getValue().message).isNull();
+            counts.put(r.getValue().key + "/" + Level.of(r.getValue().level), r.getValue().count);
+        }
+        assertThat(counts)
+                .containsExactly(
+                        Map.entry("a/INFO", 10L), Map.entry("a/WARN", 1L), Map.entry("b/INFO", 1L));
+        assertThat(((PreAggregator<?, ?>) logs.getOneInputOperator()).held()).isEqualTo(1);
+    }
+
+    @Test
+    void errorLinesAndLateLinesGoOnAsTheyAre() throws Exception {
+        openLogs(1000);
+        LogEvent error = line("a", T0 + 1, Level.ERROR, "db down id=7");
+        logs.processElement(error, T0 + 1);
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .singleElement()
+                .satisfies(
+                        r -> assertThat(r.getValue()).usingRecursiveComparison().isEqualTo(error));
+
+        logs.processWatermark(new Watermark(T0 + MINUTE + 5_000));
+        output(logs);
+        LogEvent late = line("a", T0 + 30_000, Level.INFO, "late");
+        logs.processElement(late, T0 + 30_000);
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getValue()).usingRecursiveComparison().isEqualTo(late);
+                            assertThat(r.getTimestamp()).isEqualTo(T0 + 30_000);
+                        });
+    }
+
+    @Test
+    void everythingHeldGoesBeforeABarrierWhenIdleAndAtTheEnd() throws Exception {
+        openLogs(1000);
+        logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.processElement(line("a", T0 + 3 * MINUTE, Level.DEBUG, "y"), T0 + 3 * MINUTE);
+        logs.prepareSnapshotPreBarrier(1);
+        assertThat(records(output(logs))).hasSize(2);
+
+        logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.processWatermarkStatus(WatermarkStatus.IDLE);
+        List<Object> out = output(logs);
+        assertThat(out).hasSize(2).last().isEqualTo(WatermarkStatus.IDLE);
+
+        logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.endInput();
+        assertThat(records(output(logs))).hasSize(1);
+        assertThat(((PreAggregator<?, ?>) logs.getOneInputOperator()).held()).isZero();
+    }
+
+    @Test
+    void atTheEntryBoundAllPartialsGo() throws Exception {
+        openLogs(3);
+        logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.processElement(line("b", T0, Level.INFO, "x"), T0);
+        logs.processElement(line("b", T0, Level.INFO, "x"), T0);
+        assertThat(output(logs)).isEmpty();
+        logs.processElement(line("c", T0 + MINUTE, Level.INFO, "x"), T0 + MINUTE);
+        assertThat(records(output(logs))).hasSize(3);
+        assertThat(((PreAggregator<?, ?>) logs.getOneInputOperator()).held()).isZero();
+    }
+
+    @Test
+    void metricValuesTravelTogetherAndAFullPartialGoesAtOnce() throws Exception {
+        openMetrics(1000);
+        metrics.processElement(point("cpu|h1", T0 + 1, 0.5), T0 + 1);
+        metrics.processElement(point("cpu|h1", T0 + 2, 0.25), T0 + 2);
+        metrics.processElement(point("mem|h1", T0 + 3, 7), T0 + 3);
+        metrics.processWatermark(new Watermark(T0 + MINUTE));
+        Map<String, MetricPoint> byKey = new HashMap<>();
+        for (StreamRecord<MetricPoint> r :
+                PreAggregatorTest.<MetricPoint>records(output(metrics))) {
+            byKey.put(r.getValue().key, r.getValue());
+        }
+        assertThat(byKey.get("cpu|h1").values).containsExactly(0.5, 0.25);
+        assertThat(byKey.get("cpu|h1").name).isEqualTo("cpu");
+        assertThat(byKey.get("mem|h1").values).isNull();
+        assertThat(byKey.get("mem|h1").value).isEqualTo(7.0);
+
+        for (int i = 0; i < PreAggregator.Metrics.MAX_VALUES; i++) {
+            metrics.processElement(point("cpu|h1", T0 + MINUTE + i, i), T0 + MINUTE + i);
+        }
+        assertThat(PreAggregatorTest.<MetricPoint>records(output(metrics)))
+                .singleElement()
+                .satisfies(r -> assertThat(r.getValue().values).hasSize(256));
+    }
+
+    /**
+     * Random lines of random keys, levels and times with watermarks, barriers and idleness in
+     * between: the accumulators a window builds from what the pre-aggregator sends (in order, with
+     * the watermarks it forwards) equal the ones it builds from the lines themselves. A partial is
+     * never late.
+     */
+    @Test
+    void windowsFoldThePartialsToTheSameFigures() throws Exception {
+        openLogs(50);
+        Random random = new Random(42);
+        Windows direct = new Windows();
+        Windows combined = new Windows();
+        for (int i = 0; i < 20_000; i++) {
+            long ts = T0 + i * 30L + random.nextInt(20_000);
+            Level level = Level.values()[random.nextInt(Level.values().length)];
+            LogEvent e = line("k" + random.nextInt(40), ts, level, "m" + random.nextInt(3));
+            direct.fold(e, ts);
+            logs.processElement(e, ts);
+            switch (random.nextInt(200)) {
+                case 0 -> {
+                    direct.watermark = Math.max(direct.watermark, ts - 2_000);
+                    logs.processWatermark(new Watermark(ts - 2_000));
+                }
+                case 1 -> logs.prepareSnapshotPreBarrier(i);
+                case 2 -> logs.processWatermarkStatus(WatermarkStatus.IDLE);
+                default -> {}
+            }
+            combined.receive(output(logs));
+        }
+        logs.endInput();
+        combined.receive(output(logs));
+
+        assertThat(combined.windows.keySet()).isEqualTo(direct.windows.keySet());
+        assertThat(direct.late).isPositive().isEqualTo(combined.late);
+        direct.windows.forEach(
+                (k, acc) -> {
+                    LogAccumulator other = combined.windows.get(k);
+                    assertThat(other.total).as(k).isEqualTo(acc.total);
+                    assertThat(other.levels).as(k).containsExactly(acc.levels);
+                    assertThat(other.patterns.keySet()).as(k).isEqualTo(acc.patterns.keySet());
+                });
+    }
+
+    /** A model of the keyed tumbling window: folds what is not late, counts what is. */
+    private static final class Windows {
+        final LogAggregateFunction function = new LogAggregateFunction();
+        final Map<String, LogAccumulator> windows = new TreeMap<>();
+        long watermark = Long.MIN_VALUE;
+        long late;
+
+        void fold(LogEvent e, long ts) {
+            long start = ts - Math.floorMod(ts, MINUTE);
+            if (start + MINUTE - 1 <= watermark) {
+                late++;
+                return;
+            }
+            function.add(
+                    e, windows.computeIfAbsent(e.key + "@" + start, k -> new LogAccumulator()));
+        }
+
+        void receive(List<Object> out) {
+            for (Object o : out) {
+                if (o instanceof Watermark w) {
+                    watermark = Math.max(watermark, w.getTimestamp());
+                } else if (o instanceof StreamRecord<?> r) {
+                    LogEvent e = (LogEvent) r.getValue();
+                    if (e.message == null) {
+                        long start = r.getTimestamp() - Math.floorMod(r.getTimestamp(), MINUTE);
+                        assertThat(start + MINUTE - 1)
+                                .as("a partial's window")
+                                .isGreaterThan(watermark);
+                    }
+                    fold(e, r.getTimestamp());
+                }
+            }
+        }
+    }
+}
