@@ -52,6 +52,25 @@ class MetricAggregateFunctionTest {
      * RocksDB; with generic types disabled, any Kryo fallback would fail the job at build time.
      */
     @Test
+    void aPointCarryingSeveralValuesFoldsLikeThePointsThemselves() {
+        MetricAggregateFunction function = new MetricAggregateFunction();
+        MetricAccumulator one = function.createAccumulator();
+        for (double v : new double[] {3, 0.5, 120, 7}) {
+            function.add(point("k", 0, v), one);
+        }
+        MetricPoint combined = point("k", 59_999, 3);
+        combined.values = new double[] {3, 0.5, 120, 7};
+
+        MetricAccumulator other = function.add(combined, function.createAccumulator());
+
+        assertThat(other.getCount()).isEqualTo(4);
+        assertThat(other.getSum()).isEqualTo(one.getSum());
+        assertThat(other.getMin()).isEqualTo(0.5);
+        assertThat(other.getMax()).isEqualTo(120);
+        assertThat(other.quantile(0.5)).isEqualTo(one.quantile(0.5));
+    }
+
+    @Test
     void windowAggregatesOnRocksDbWithoutKryo() throws Exception {
         Random random = new Random(11);
         List<MetricPoint> points = new ArrayList<>();

@@ -520,6 +520,7 @@ class ClusterEndToEndTest {
                 List.of(
                         "Read " + t.logs + " (app-logs)",
                         "Route app-logs",
+                        "Pre-aggregate app-logs",
                         "Learn patterns app-logs",
                         "Aggregate app-logs (tumbling 1m)",
                         "Encode app-logs aggregates",
@@ -527,6 +528,7 @@ class ClusterEndToEndTest {
                         "Encode app-logs late events",
                         "Read " + t.metrics + " (app-metrics)",
                         "Route app-metrics",
+                        "Pre-aggregate app-metrics",
                         "Aggregate app-metrics (tumbling 1m)",
                         "Encode app-metrics aggregates",
                         "Write " + t.metricAggregates,
