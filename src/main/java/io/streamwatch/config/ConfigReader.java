@@ -183,7 +183,7 @@ final class ConfigReader {
     }
 
     private CheckpointConfig checkpoint(Section s) {
-        s.allowOnly(List.of("interval", "timeout", "state_backend", "dir"));
+        s.allowOnly(List.of("interval", "timeout", "state_backend", "dir", "tolerable_failures"));
         Duration interval = s.duration("interval", Duration.ofSeconds(10), MIN_CHECKPOINT);
         Duration timeout = s.duration("timeout", Duration.ofMinutes(2), MIN_CHECKPOINT);
         String backend = s.choice("state_backend", "rocksdb", List.of("rocksdb", "hashmap"));
@@ -202,7 +202,10 @@ final class ConfigReader {
                                 + " s3://bucket/checkpoints)");
             }
         }
-        return new CheckpointConfig(interval, timeout, backend, dir);
+        int tolerable =
+                s.integer(
+                        "tolerable_failures", CheckpointConfig.DEFAULT_TOLERABLE_FAILURES, 0, 100);
+        return new CheckpointConfig(interval, timeout, backend, dir, tolerable);
     }
 
     private static LimitsConfig limits(Section s) {
@@ -267,22 +270,30 @@ final class ConfigReader {
                 s.duration("state_ttl", AlertsConfig.DEFAULT_STATE_TTL, Duration.ZERO));
     }
 
-    // Flink keeps a transaction open from one checkpoint to the next; if the broker aborts it
-    // first, the output of that checkpoint is lost.
+    // Flink keeps a transaction open from one checkpoint until a later one completes; if the
+    // broker aborts it first, the output of that checkpoint is lost.
     private static void checkTransactionTimeout(
             Section kafkaSection, KafkaConfig kafka, CheckpointConfig checkpoint) {
-        Duration needed = checkpoint.interval().plus(checkpoint.timeout());
+        Duration needed = checkpoint.longestTransaction();
         if (kafka.transactionTimeout().compareTo(needed) <= 0) {
+            String bound =
+                    checkpoint.tolerableFailures() == 0
+                            ? "checkpoint.interval + checkpoint.timeout"
+                            : "(checkpoint.tolerable_failures + 1) x (checkpoint.interval +"
+                                    + " checkpoint.timeout)";
             kafkaSection.problems.at(
                     "kafka",
                     "transaction_timeout",
                     Durations.format(kafka.transactionTimeout())
-                            + " must be longer than checkpoint.interval + checkpoint.timeout ("
+                            + " must be longer than "
+                            + bound
+                            + " ("
                             + Durations.format(needed)
                             + "), or exactly-once transactions abort before they commit",
                     "kafka.transaction_timeout",
                     "checkpoint.interval",
-                    "checkpoint.timeout");
+                    "checkpoint.timeout",
+                    "checkpoint.tolerable_failures");
         }
     }
 }

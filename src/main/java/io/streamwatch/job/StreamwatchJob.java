@@ -436,6 +436,9 @@ public final class StreamwatchJob {
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, cp.interval());
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, cp.timeout());
+        // A checkpoint that times out (say, behind a window closing for a million keys) need not
+        // restart the job; the next one carries its data.
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, cp.tolerableFailures());
         conf.set(
                 CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                 CheckpointingMode.EXACTLY_ONCE);

@@ -2,12 +2,14 @@ package io.streamwatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.job.StreamwatchJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -220,7 +222,49 @@ class OverridesTest {
                             assertThat(p.field()).isEqualTo("transaction_timeout");
                             assertThat(p.message())
                                     .contains(
-                                            "longer than checkpoint.interval + checkpoint.timeout");
+                                            "longer than (checkpoint.tolerable_failures + 1) x"
+                                                    + " (checkpoint.interval + checkpoint.timeout)"
+                                                    + " (22m)");
+                        });
+    }
+
+    @Test
+    void tolerableCheckpointFailuresCountInTheTransactionTimeoutCheck() throws Exception {
+        assertThat(ConfigLoader.load(DEFAULT, Map.of()).checkpoint().tolerableFailures())
+                .isEqualTo(1);
+        StreamwatchConfig none =
+                ConfigLoader.load(
+                        DEFAULT,
+                        Map.of(
+                                "checkpoint.tolerable_failures", "0",
+                                "checkpoint.timeout", "9m"));
+        assertThat(none.checkpoint().tolerableFailures()).isZero();
+        assertThat(
+                        StreamwatchJob.flinkConfiguration(none)
+                                .get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER))
+                .isZero();
+
+        List<ConfigProblem> problems =
+                ConfigLoader.check(
+                        DEFAULT,
+                        List.of(
+                                new ConfigOverride(
+                                        "checkpoint.tolerable_failures",
+                                        "4",
+                                        "--checkpoint.tolerable_failures")));
+        assertThat(problems)
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.where()).isEqualTo("--checkpoint.tolerable_failures");
+                            assertThat(p.field()).isEqualTo("transaction_timeout");
+                            assertThat(p.message())
+                                    .isEqualTo(
+                                            "10m must be longer than (checkpoint.tolerable_failures"
+                                                    + " + 1) x (checkpoint.interval +"
+                                                    + " checkpoint.timeout) (10m50s), or"
+                                                    + " exactly-once transactions abort before"
+                                                    + " they commit");
                         });
     }
 
