@@ -34,8 +34,14 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *       it is, so the windows judge its lateness themselves (and the late-events topic gets the
  *       real event).
  *   <li>Everything held is sent before each checkpoint barrier ({@link #prepareSnapshotPreBarrier})
- *       and before the task turns idle (the others' watermark may then overtake it), so this
- *       operator has no state: what it held is in the checkpoint as window state downstream.
+ *       and before the task turns idle, so this operator has no state: what it held is in the
+ *       checkpoint as window state downstream.
+ *   <li>While a task is idle, the others' watermark moves on without it; when it gets events again,
+ *       its own watermark may be behind the windows' for a while, and what it combined could arrive
+ *       late. So after idleness it sends events on as they are until its watermark has moved a
+ *       whole window past the first one it emitted again. Should a partial still arrive late (the
+ *       others being more than that ahead), it goes to the late-events topic as one record with its
+ *       count (and values), not as the events it stands for.
  *   <li>Only events the window would fold alike are combined: ERROR/FATAL lines go on one by one,
  *       since the template miner after the keyBy learns from each message.
  * </ul>
@@ -58,6 +64,11 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
 
     private transient int entries;
     private transient long watermark;
+
+    /** After idleness: events pass as they are until the watermark reaches this. */
+    private transient long combineFrom;
+
+    private transient boolean resumed;
     private transient StreamRecord<T> out;
 
     /** Where events combine: their key and, for logs, the level. */
@@ -86,6 +97,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         byWindow = new TreeMap<>();
         entries = 0;
         watermark = Long.MIN_VALUE;
+        combineFrom = Long.MIN_VALUE;
         out = new StreamRecord<>(null);
     }
 
@@ -99,8 +111,9 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         }
         long ts = element.getTimestamp();
         long windowMax = ts - Math.floorMod(ts, windowSize) + windowSize - 1;
-        if (windowMax <= watermark) {
-            // Late for this task already: the windows decide, with the event itself.
+        if (windowMax <= watermark || resumed || watermark < combineFrom) {
+            // Late for this task already, or maybe for the windows (back from idleness): the
+            // windows decide, with the event itself.
             output.collect(element);
             return;
         }
@@ -122,6 +135,10 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = Math.max(watermark, mark.getTimestamp());
+        if (resumed) {
+            resumed = false;
+            combineFrom = watermark + windowSize;
+        }
         while (!byWindow.isEmpty() && byWindow.firstKey() <= watermark) {
             Map.Entry<Long, Map<Slot, P>> first = byWindow.pollFirstEntry();
             flush(first.getKey(), first.getValue());
@@ -134,6 +151,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         if (status.isIdle()) {
             // Once idle, the other tasks' watermark may pass windows held here.
             flushAll();
+            resumed = true;
         }
         super.processWatermarkStatus(status);
     }
@@ -147,6 +165,12 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     @Override
     public void endInput() throws Exception {
         flushAll();
+    }
+
+    /** Whether events are combined now (not after idleness), for tests. */
+    @VisibleForTesting
+    boolean combining() {
+        return !resumed && watermark >= combineFrom;
     }
 
     /** Partials held now, for tests. */
@@ -196,6 +220,10 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             partial.key = e.key;
             partial.level = e.level;
             partial.count = e.count;
+            // Where the first of them came from, should the partial ever be late.
+            partial.topic = e.topic;
+            partial.partition = e.partition;
+            partial.offset = e.offset;
             return partial;
         }
 
@@ -274,6 +302,9 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             partial.key = v.first.key;
             partial.name = v.first.name;
             partial.timestamp = windowMaxTimestamp;
+            partial.topic = v.first.topic;
+            partial.partition = v.first.partition;
+            partial.offset = v.first.offset;
             partial.value = v.values[0];
             // One value needs no array: the point is sent as the event it was.
             partial.values = v.size == 1 ? null : Arrays.copyOf(v.values, v.size);

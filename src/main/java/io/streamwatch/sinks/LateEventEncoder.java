@@ -38,10 +38,14 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                         .counter("lateRecords");
     }
 
+    /**
+     * @param count how many events the record stands for: more than 1 only for events combined
+     *     before the keyBy that still arrived late (possible after idleness, see PreAggregator)
+     */
     protected KafkaMessage encode(
-            String topic, int partition, long offset, long eventTime, Body body) {
+            String topic, int partition, long offset, long eventTime, long count, Body body) {
         if (lateRecords != null) {
-            lateRecords.inc();
+            lateRecords.inc(count);
         }
         byte[] value =
                 JsonOutput.object(
@@ -52,6 +56,9 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                             g.writeNumberField("offset", offset);
                             JsonOutput.time(g, "event_time", eventTime);
                             body.write(g);
+                            if (count > 1) {
+                                g.writeNumberField("count", count);
+                            }
                             JsonOutput.time(g, "seen_at", System.currentTimeMillis());
                         });
         byte[] key = (topic + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8);
@@ -78,6 +85,7 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                     e.partition,
                     e.offset,
                     e.timestamp,
+                    e.count,
                     g -> {
                         g.writeStringField("kind", "log");
                         JsonOutput.stringMap(g, "group", GroupKey.toMap(groupBy, e.key, 0));
@@ -102,11 +110,19 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                     m.partition,
                     m.offset,
                     m.timestamp,
+                    m.values == null ? 1 : m.values.length,
                     g -> {
                         g.writeStringField("kind", "metric");
                         g.writeStringField("name", m.name);
                         JsonOutput.stringMap(g, "group", GroupKey.toMap(groupBy, m.key, 1));
                         g.writeNumberField("value", m.value);
+                        if (m.values != null) {
+                            g.writeArrayFieldStart("values");
+                            for (double v : m.values) {
+                                g.writeNumber(v);
+                            }
+                            g.writeEndArray();
+                        }
                     });
         }
     }

@@ -156,6 +156,29 @@ class PreAggregatorTest {
     }
 
     @Test
+    void afterIdlenessEventsGoOnAsTheyAreUntilTheWatermarkHasMovedAWindow() throws Exception {
+        openLogs(1000);
+        PreAggregator<?, ?> op = (PreAggregator<?, ?>) logs.getOneInputOperator();
+        logs.processWatermarkStatus(WatermarkStatus.IDLE);
+        logs.processWatermarkStatus(WatermarkStatus.ACTIVE);
+        output(logs);
+        // Back from idleness, its own watermark may be behind the windows': these could be late.
+        logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.processWatermark(new Watermark(T0 + 1_000));
+        logs.processElement(line("a", T0 + MINUTE, Level.INFO, "y"), T0 + MINUTE);
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(r -> r.getValue().message)
+                .containsExactly("x", "y");
+        assertThat(op.combining()).isFalse();
+
+        logs.processWatermark(new Watermark(T0 + 1_000 + MINUTE));
+        assertThat(op.combining()).isTrue();
+        logs.processElement(line("a", T0 + 2 * MINUTE, Level.INFO, "z"), T0 + 2 * MINUTE);
+        assertThat(records(output(logs))).isEmpty();
+        assertThat(op.held()).isEqualTo(1);
+    }
+
+    @Test
     void atTheEntryBoundAllPartialsGo() throws Exception {
         openLogs(3);
         logs.processElement(line("a", T0, Level.INFO, "x"), T0);

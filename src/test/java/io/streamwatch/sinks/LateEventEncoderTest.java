@@ -1,0 +1,68 @@
+package io.streamwatch.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamwatch.records.Level;
+import io.streamwatch.records.LogEvent;
+import io.streamwatch.records.MetricPoint;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Late-events records: one per late event with where it came from; a partial combined before the
+ * keyBy that still arrived late says how many events it stands for.
+ */
+class LateEventEncoderTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static LogEvent line(long count, String message) {
+        LogEvent e = new LogEvent("checkout", 1_700_000_059_999L, Level.WARN, message);
+        e.count = count;
+        e.topic = "logs";
+        e.partition = 1;
+        e.offset = 42;
+        return e;
+    }
+
+    @Test
+    void aLateLineNamesItsSourceAndHasNoCount() throws Exception {
+        JsonNode r =
+                JSON.readTree(
+                        new LateEventEncoder.Logs("app-logs", List.of("service"))
+                                .map(line(1, "slow"))
+                                .value);
+
+        assertThat(r.get("pipeline").asText()).isEqualTo("app-logs");
+        assertThat(r.get("source_topic").asText()).isEqualTo("logs");
+        assertThat(r.get("partition").asInt()).isEqualTo(1);
+        assertThat(r.get("offset").asLong()).isEqualTo(42);
+        assertThat(r.get("event_time").asText()).isEqualTo("2023-11-14T22:14:19.999Z");
+        assertThat(r.get("group").get("service").asText()).isEqualTo("checkout");
+        assertThat(r.get("level").asText()).isEqualTo("WARN");
+        assertThat(r.get("message").asText()).isEqualTo("slow");
+        assertThat(r.has("count")).isFalse();
+    }
+
+    @Test
+    void aLatePartialSaysHowManyEventsItStandsFor() throws Exception {
+        JsonNode logs =
+                JSON.readTree(
+                        new LateEventEncoder.Logs("app-logs", List.of("service"))
+                                .map(line(17, null))
+                                .value);
+        MetricPoint p = new MetricPoint("cpu\u001fweb-1", "cpu", 1_700_000_059_999L, 0.5);
+        p.values = new double[] {0.5, 0.75, 1.0};
+        JsonNode metrics =
+                JSON.readTree(
+                        new LateEventEncoder.Metrics("app-metrics", List.of("host")).map(p).value);
+
+        assertThat(logs.get("count").asLong()).isEqualTo(17);
+        assertThat(logs.get("message").isNull()).isTrue();
+        assertThat(metrics.get("count").asLong()).isEqualTo(3);
+        assertThat(metrics.get("values"))
+                .extracting(JsonNode::asDouble)
+                .containsExactly(0.5, 0.75, 1.0);
+    }
+}
