@@ -16,7 +16,8 @@ public record CheckpointConfig(
         Duration timeout,
         String stateBackend,
         String directory,
-        int tolerableFailures)
+        int tolerableFailures,
+        boolean unaligned)
         implements Serializable {
 
     public static final int DEFAULT_TOLERABLE_FAILURES = 1;
@@ -24,7 +25,7 @@ public record CheckpointConfig(
     /** With the default number of tolerable failures. */
     public CheckpointConfig(
             Duration interval, Duration timeout, String stateBackend, String directory) {
-        this(interval, timeout, stateBackend, directory, DEFAULT_TOLERABLE_FAILURES);
+        this(interval, timeout, stateBackend, directory, DEFAULT_TOLERABLE_FAILURES, false);
     }
 
     /**

@@ -183,7 +183,14 @@ final class ConfigReader {
     }
 
     private CheckpointConfig checkpoint(Section s) {
-        s.allowOnly(List.of("interval", "timeout", "state_backend", "dir", "tolerable_failures"));
+        s.allowOnly(
+                List.of(
+                        "interval",
+                        "timeout",
+                        "state_backend",
+                        "dir",
+                        "tolerable_failures",
+                        "unaligned"));
         Duration interval = s.duration("interval", Duration.ofSeconds(10), MIN_CHECKPOINT);
         Duration timeout = s.duration("timeout", Duration.ofMinutes(2), MIN_CHECKPOINT);
         String backend = s.choice("state_backend", "rocksdb", List.of("rocksdb", "hashmap"));
@@ -205,7 +212,8 @@ final class ConfigReader {
         int tolerable =
                 s.integer(
                         "tolerable_failures", CheckpointConfig.DEFAULT_TOLERABLE_FAILURES, 0, 100);
-        return new CheckpointConfig(interval, timeout, backend, dir, tolerable);
+        boolean unaligned = s.bool("unaligned", false);
+        return new CheckpointConfig(interval, timeout, backend, dir, tolerable, unaligned);
     }
 
     private static LimitsConfig limits(Section s) {

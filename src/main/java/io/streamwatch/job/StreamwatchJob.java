@@ -1,7 +1,10 @@
 package io.streamwatch.job;
 
+import io.streamwatch.aggregation.InterruptibleWindowOperator;
+import io.streamwatch.aggregation.LogAccumulator;
 import io.streamwatch.aggregation.LogAggregateFunction;
 import io.streamwatch.aggregation.LogWindowFunction;
+import io.streamwatch.aggregation.MetricAccumulator;
 import io.streamwatch.aggregation.MetricAggregateFunction;
 import io.streamwatch.aggregation.MetricWindowFunction;
 import io.streamwatch.aggregation.PreAggregator;
@@ -335,13 +338,16 @@ public final class StreamwatchJob {
     @VisibleForTesting
     static SingleOutputStreamOperator<LogAggregate> logWindows(
             PipelineConfig p, KeyedStream<LogEvent, String> events, OutputTag<LogEvent> late) {
-        return events.window(windows(p.window()))
-                .allowedLateness(p.allowedLateness())
-                .sideOutputLateData(late)
-                .aggregate(
+        return InterruptibleWindowOperator.aggregate(
+                        events,
+                        windows(p.window()),
+                        p.allowedLateness(),
+                        late,
                         new LogAggregateFunction(),
-                        new LogWindowFunction(p.name(), p.groupBy(), p.topPatterns()))
-                .name("Aggregate " + p.name() + " " + describe(p.window()))
+                        new LogWindowFunction(p.name(), p.groupBy(), p.topPatterns()),
+                        TypeInformation.of(LogAccumulator.class),
+                        TypeInformation.of(LogAggregate.class),
+                        "Aggregate " + p.name() + " " + describe(p.window()))
                 .uid("window-" + p.name());
     }
 
@@ -349,14 +355,16 @@ public final class StreamwatchJob {
     @VisibleForTesting
     static SingleOutputStreamOperator<MetricAggregate> metricWindows(
             PipelineConfig p, DataStream<MetricPoint> events, OutputTag<MetricPoint> late) {
-        return events.keyBy(e -> e.key, Types.STRING)
-                .window(windows(p.window()))
-                .allowedLateness(p.allowedLateness())
-                .sideOutputLateData(late)
-                .aggregate(
+        return InterruptibleWindowOperator.aggregate(
+                        events.keyBy(e -> e.key, Types.STRING),
+                        windows(p.window()),
+                        p.allowedLateness(),
+                        late,
                         new MetricAggregateFunction(),
-                        new MetricWindowFunction(p.name(), p.groupBy()))
-                .name("Aggregate " + p.name() + " " + describe(p.window()))
+                        new MetricWindowFunction(p.name(), p.groupBy()),
+                        TypeInformation.of(MetricAccumulator.class),
+                        TypeInformation.of(MetricAggregate.class),
+                        "Aggregate " + p.name() + " " + describe(p.window()))
                 .uid("window-" + p.name());
     }
 
@@ -439,6 +447,13 @@ public final class StreamwatchJob {
         // A checkpoint that times out (say, behind a window closing for a million keys) need not
         // restart the job; the next one carries its data.
         conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, cp.tolerableFailures());
+        if (cp.unaligned()) {
+            // Barriers overtake in-flight records, and window firing lets a checkpoint in (see
+            // InterruptibleWindowOperator): checkpoints stay short while a window closes for
+            // many keys at once.
+            conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+            conf.set(CheckpointingOptions.ENABLE_UNALIGNED_INTERRUPTIBLE_TIMERS, true);
+        }
         conf.set(
                 CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                 CheckpointingMode.EXACTLY_ONCE);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -266,6 +267,19 @@ class OverridesTest {
                                                     + " exactly-once transactions abort before"
                                                     + " they commit");
                         });
+    }
+
+    @Test
+    void unalignedCheckpointsComeWithInterruptibleWindowFiring() throws Exception {
+        Configuration off = StreamwatchJob.flinkConfiguration(ConfigLoader.load(DEFAULT, Map.of()));
+        Configuration on =
+                StreamwatchJob.flinkConfiguration(
+                        ConfigLoader.load(DEFAULT, Map.of("checkpoint.unaligned", "true")));
+
+        assertThat(CheckpointingOptions.isUnalignedCheckpointEnabled(off)).isFalse();
+        assertThat(CheckpointingOptions.isUnalignedCheckpointEnabled(on)).isTrue();
+        assertThat(CheckpointingOptions.isUnalignedCheckpointInterruptibleTimersEnabled(on))
+                .isTrue();
     }
 
     @Test

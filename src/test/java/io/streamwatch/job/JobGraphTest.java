@@ -2,6 +2,7 @@ package io.streamwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.aggregation.InterruptibleWindowOperator;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.PreAggregationConfig;
 import io.streamwatch.config.StreamwatchConfig;
@@ -15,6 +16,10 @@ import java.util.List;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
+import org.apache.flink.streaming.api.operators.StreamOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,9 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 class JobGraphTest {
 
-    private static List<String> vertexNames(PipelineConfig logs) {
+    private static StreamGraph streamGraph(PipelineConfig pipeline) {
         StreamwatchConfig config =
-                TestPipelines.job("localhost:9092", "graph", List.of(logs), "dead", "late");
+                TestPipelines.job("localhost:9092", "graph", List.of(pipeline), "dead", "late");
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         StreamwatchJob.flinkConfiguration(config));
@@ -37,7 +42,11 @@ class JobGraphTest {
                         KafkaSources.of(config),
                         (topic, name) -> KafkaSinks.forTopic(config, topic, name))
                 .build(env);
-        JobGraph graph = env.getStreamGraph().getJobGraph();
+        return env.getStreamGraph();
+    }
+
+    private static List<String> vertexNames(PipelineConfig logs) {
+        JobGraph graph = streamGraph(logs).getJobGraph();
         List<String> names = new ArrayList<>();
         for (JobVertex v : graph.getVertices()) {
             names.add(v.getName());
@@ -65,6 +74,23 @@ class JobGraphTest {
         assertThat(String.join("|", names))
                 .doesNotContain("Learn patterns")
                 .contains("Aggregate app-logs");
+    }
+
+    @Test
+    void windowsMayBeInterruptedByACheckpoint() {
+        for (PipelineConfig p :
+                List.of(TestPipelines.logs("streamwatch"), TestPipelines.metrics("streamwatch"))) {
+            StreamNode window =
+                    streamGraph(p).getStreamNodes().stream()
+                            .filter(n -> n.getOperatorName().startsWith("Aggregate " + p.name()))
+                            .findFirst()
+                            .orElseThrow();
+            StreamOperator<?> op =
+                    ((SimpleOperatorFactory<?>) window.getOperatorFactory()).getOperator();
+            assertThat(op).isInstanceOf(InterruptibleWindowOperator.class);
+            assertThat(((InterruptibleWindowOperator<?, ?, ?>) op).useInterruptibleTimers())
+                    .isTrue();
+        }
     }
 
     @Test
