@@ -19,6 +19,7 @@ public final class CompiledRule {
     private final Template summary;
     private final Template description;
     private final String version;
+    private final boolean templatesNameAggregateFields;
 
     CompiledRule(
             RuleDefinition definition,
@@ -38,6 +39,17 @@ public final class CompiledRule {
         this.summary = summary;
         this.description = description;
         this.version = RuleJson.version(definition);
+        this.templatesNameAggregateFields =
+                namesAggregateField(summary, schema) || namesAggregateField(description, schema);
+    }
+
+    private static boolean namesAggregateField(Template t, AggregateSchema schema) {
+        for (String v : t.variables()) {
+            if (schema.fields().containsKey(v) && !schema.groupFields().contains(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public RuleDefinition definition() {
@@ -80,6 +92,15 @@ public final class CompiledRule {
             return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
         }
         return Double.NaN;
+    }
+
+    /**
+     * Whether the summary or description names a field that differs between aggregates of one
+     * group, such as a count or the metric name; group fields, the window and the alert's own
+     * values do not.
+     */
+    public boolean templatesNameAggregateFields() {
+        return templatesNameAggregateFields;
     }
 
     /** The alert's threshold, or null. */

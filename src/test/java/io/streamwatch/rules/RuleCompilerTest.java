@@ -164,4 +164,26 @@ class RuleCompilerTest {
                             assertThat(p.message()).contains(message);
                         });
     }
+
+    @Test
+    void templatesThatNameAnAggregateFieldAreToldApart() throws Exception {
+        String absence = "{name: S, pipeline: app-metrics, kind: absence, absent_for: 2m,";
+        assertThat(
+                        compile(
+                                        absence
+                                                + " labels: {team: ops}, summary: '{{host}}"
+                                                + " {{service}} {{value|int}} {{threshold}}"
+                                                + " {{rule}} {{severity}} {{pipeline}}"
+                                                + " {{window_start}} {{window_end}} {{team}}'}")
+                                .templatesNameAggregateFields())
+                .isFalse();
+        assertThat(
+                        compile(absence + " summary: '{{host}} {{count}}'}")
+                                .templatesNameAggregateFields())
+                .isTrue();
+        assertThat(
+                        compile(absence + " summary: 's', description: '{{name}}'}")
+                                .templatesNameAggregateFields())
+                .isTrue();
+    }
 }
