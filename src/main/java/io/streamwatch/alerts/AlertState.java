@@ -47,7 +47,10 @@ public class AlertState {
     // Absence rules: the end of the newest window seen for the group.
     public long lastSeen;
 
-    /** Absence rules: wall-clock time of the newest data, for the idle-input check. */
+    /**
+     * Absence rules: wall-clock time of the newest window's first aggregate, for the idle-input
+     * check.
+     */
     public long armedAt;
 
     public AlertState() {}

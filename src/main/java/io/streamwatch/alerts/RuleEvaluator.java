@@ -105,8 +105,9 @@ public class RuleEvaluator
         Duration ttl = config.alerts().stateTtl();
         if (ttl != null && !ttl.isZero()) {
             // One entry per rule and group key: without a TTL, every key ever seen stays in the
-            // state (and in every checkpoint) forever. Each evaluation writes the entry, so only
-            // groups silent for the TTL are dropped.
+            // state (and in every checkpoint) forever. Each window's evaluation writes the entry
+            // (absence rules: the first aggregate of the window), so only groups silent for the
+            // TTL are dropped.
             alertsDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
         alerts = getRuntimeContext().getMapState(alertsDescriptor);
@@ -285,6 +286,21 @@ public class RuleEvaluator
             throws Exception {
         String key = stateKey(r.name(), "");
         AlertState st = state(key, r);
+        if (st.status != AlertState.FIRING
+                && st.lastSeen != 0
+                && st.lastSeen >= o.windowEnd
+                && !r.templatesNameAggregateFields()) {
+            // An earlier aggregate of this window (another metric name of the group, or a late
+            // update) did it all already: the silence clock, the event-time timer at the same
+            // instant, labels, fingerprint and annotations would come out the same, and writing
+            // the state again would only cost. The first aggregate of each window still writes,
+            // which keeps the state's TTL fresh. A fresh state (new group or rule version) has
+            // lastSeen 0; a firing alert still resolves below.
+            noteWatermark(
+                    ctx.timerService().currentWatermark(),
+                    ctx.timerService().currentProcessingTime());
+            return;
+        }
         long absentFor = r.definition().absentFor().toMillis();
         if (st.status != AlertState.FIRING
                 && st.lastSeen > 0

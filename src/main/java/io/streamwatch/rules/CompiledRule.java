@@ -2,7 +2,9 @@ package io.streamwatch.rules;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A rule ready to evaluate: its CEL programs compiled and its templates parsed, once, when the rule
@@ -19,6 +21,7 @@ public final class CompiledRule {
     private final Template summary;
     private final Template description;
     private final String version;
+    private final boolean templatesNameAggregateFields;
 
     CompiledRule(
             RuleDefinition definition,
@@ -38,6 +41,17 @@ public final class CompiledRule {
         this.summary = summary;
         this.description = description;
         this.version = RuleJson.version(definition);
+        this.templatesNameAggregateFields =
+                namesAggregateField(summary, schema) || namesAggregateField(description, schema);
+    }
+
+    private static boolean namesAggregateField(Template t, AggregateSchema schema) {
+        for (String v : t.variables()) {
+            if (schema.fields().containsKey(v) && !schema.groupFields().contains(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public RuleDefinition definition() {
@@ -66,13 +80,18 @@ public final class CompiledRule {
      * anomaly rule's filter (true when it has none).
      */
     public boolean test(Map<String, Object> variables) throws CelEvaluationException {
-        return condition == null || Boolean.TRUE.equals(condition.eval(variables));
+        return condition == null || Boolean.TRUE.equals(condition.eval(resolver(variables)));
+    }
+
+    /** The compiled condition, or null; for tests. */
+    CelRuntime.Program condition() {
+        return condition;
     }
 
     /** The alert's value for these variables, or NaN when the rule has none. */
     public double value(Map<String, Object> variables) throws CelEvaluationException {
         if (value != null) {
-            Object v = value.eval(variables);
+            Object v = value.eval(resolver(variables));
             return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
         }
         if (valueField != null) {
@@ -80,6 +99,33 @@ public final class CompiledRule {
             return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
         }
         return Double.NaN;
+    }
+
+    /**
+     * Whether the summary or description names a field that differs between aggregates of one
+     * group, such as a count or the metric name; group fields, the window and the alert's own
+     * values do not.
+     */
+    public boolean templatesNameAggregateFields() {
+        return templatesNameAggregateFields;
+    }
+
+    /**
+     * The variables as CEL looks them up. {@code Program.eval(Map)} copies the map into an
+     * immutable one on every call (a tenth of the evaluator's CPU); a resolver reads it in place.
+     * It answers as that copy did: no value for a missing or null entry, and Integer and Float
+     * widened to Long and Double (the map holds Long, Double and String anyway).
+     */
+    static CelVariableResolver resolver(Map<String, Object> variables) {
+        return name -> {
+            Object v = variables.get(name);
+            if (v instanceof Integer) {
+                v = ((Integer) v).longValue();
+            } else if (v instanceof Float) {
+                v = ((Float) v).doubleValue();
+            }
+            return Optional.ofNullable(v);
+        };
     }
 
     /** The alert's threshold, or null. */

@@ -65,6 +65,11 @@ public final class Template implements Serializable {
         return t;
     }
 
+    /** The variables the placeholders name, in order (with repeats). */
+    public List<String> variables() {
+        return java.util.Collections.unmodifiableList(variables);
+    }
+
     /** Renders with these values; a value the map lacks renders as an empty string. */
     public String render(Map<String, ?> values) {
         StringBuilder b = new StringBuilder(literals.get(0));

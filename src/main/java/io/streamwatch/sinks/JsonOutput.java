@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * Writes output records as JSON bytes with Jackson's streaming generator: no intermediate tree, one
- * buffer per call. Shared by every encoder so all outputs write times and maps alike.
+ * Writes output records as JSON bytes with Jackson's streaming generator: no intermediate tree.
+ * Each thread keeps one generator and buffer and reuses them for every record, since encoders run
+ * in Flink task threads and create-and-close per record was a good part of the encoding cost.
+ * Shared by every encoder so all outputs write times and maps alike.
  */
 public final class JsonOutput {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -24,18 +26,58 @@ public final class JsonOutput {
 
     private JsonOutput() {}
 
-    /** One JSON object. */
+    /** One JSON object, as a fresh array the caller owns. */
     public static byte[] object(Body body) {
-        ByteArrayBuilder buf = new ByteArrayBuilder(512);
-        try (JsonGenerator g = FACTORY.createGenerator(buf, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            // Writing to memory does not fail; this would be a bug.
-            throw new UncheckedIOException(e);
+        Writer w = WRITER.get();
+        if (w.busy) {
+            // A body that writes another object: the thread's writer is in use.
+            return new Writer().write(body);
         }
-        return buf.toByteArray();
+        w.busy = true;
+        try {
+            return w.write(body);
+        } catch (RuntimeException | Error e) {
+            // The generator may be mid-object: start the next record with a new one.
+            WRITER.remove();
+            throw e;
+        } finally {
+            w.busy = false;
+        }
+    }
+
+    private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
+
+    /**
+     * A generator that stays open over its buffer and writes one root object after another: no
+     * separator between them, and the buffer is emptied before each.
+     */
+    private static final class Writer {
+        private final ByteArrayBuilder buf = new ByteArrayBuilder(512);
+        private final JsonGenerator g;
+        private boolean busy;
+
+        Writer() {
+            try {
+                g = FACTORY.createGenerator(buf, JsonEncoding.UTF8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            g.setRootValueSeparator(null);
+        }
+
+        byte[] write(Body body) {
+            buf.reset();
+            try {
+                g.writeStartObject();
+                body.write(g);
+                g.writeEndObject();
+                g.flush();
+            } catch (IOException e) {
+                // Writing to memory does not fail; this would be a bug.
+                throw new UncheckedIOException(e);
+            }
+            return buf.toByteArray();
+        }
     }
 
     public static void time(JsonGenerator g, String field, long epochMillis) throws IOException {

@@ -164,4 +164,74 @@ class RuleCompilerTest {
                             assertThat(p.message()).contains(message);
                         });
     }
+
+    @Test
+    void templatesThatNameAnAggregateFieldAreToldApart() throws Exception {
+        String absence = "{name: S, pipeline: app-metrics, kind: absence, absent_for: 2m,";
+        assertThat(
+                        compile(
+                                        absence
+                                                + " labels: {team: ops}, summary: '{{host}}"
+                                                + " {{service}} {{value|int}} {{threshold}}"
+                                                + " {{rule}} {{severity}} {{pipeline}}"
+                                                + " {{window_start}} {{window_end}} {{team}}'}")
+                                .templatesNameAggregateFields())
+                .isFalse();
+        assertThat(
+                        compile(absence + " summary: '{{host}} {{count}}'}")
+                                .templatesNameAggregateFields())
+                .isTrue();
+        assertThat(
+                        compile(absence + " summary: 's', description: '{{name}}'}")
+                                .templatesNameAggregateFields())
+                .isTrue();
+    }
+
+    /** What {@code test} answered when it handed CEL the map (which CEL then copied). */
+    private static String viaMapCopy(CompiledRule r, Map<String, Object> vars) {
+        try {
+            return String.valueOf(Boolean.TRUE.equals(r.condition().eval(vars)));
+        } catch (Exception e) {
+            return e.getClass().getName();
+        }
+    }
+
+    private static String viaResolver(CompiledRule r, Map<String, Object> vars) {
+        try {
+            return String.valueOf(r.test(vars));
+        } catch (Exception e) {
+            return e.getClass().getName();
+        }
+    }
+
+    @Test
+    void conditionsReadTheVariablesInPlaceAsTheyReadACopy() throws Exception {
+        CompiledRule r =
+                compile(
+                        "{name: P99, pipeline: app-metrics,"
+                                + " condition: 'name == \"http\" && p99 > 500.0 && count >= 3'}");
+        List<Map<String, Object>> cases = new ArrayList<>();
+        cases.add(new HashMap<>(Map.of("name", "http", "p99", 900.0, "count", 3L)));
+        cases.add(new HashMap<>(Map.of("name", "http", "p99", 400.0, "count", 3L)));
+        cases.add(new HashMap<>(Map.of("name", "other", "p99", 900.0, "count", 3L)));
+        cases.add(new HashMap<>(Map.of("name", "http", "p99", 900.0, "count", 2L)));
+        // Narrow boxes: the copy widened them, so must the resolver.
+        cases.add(new HashMap<>(Map.of("name", "http", "p99", 900.0f, "count", 3)));
+        cases.add(new HashMap<>(Map.of("name", "http", "p99", 100.0f, "count", 2)));
+        // A missing and a null variable.
+        cases.add(new HashMap<>(Map.of("name", "http", "p99", 900.0)));
+        Map<String, Object> withNull = new HashMap<>(Map.of("name", "http", "p99", 900.0));
+        withNull.put("count", null);
+        cases.add(withNull);
+        cases.add(new HashMap<>(Map.of("name", "other")));
+        List<String> before = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        for (Map<String, Object> vars : cases) {
+            before.add(viaMapCopy(r, vars));
+            after.add(viaResolver(r, vars));
+        }
+        assertThat(after).isEqualTo(before);
+        assertThat(after.subList(0, 6))
+                .containsExactly("true", "false", "false", "false", "true", "false");
+    }
 }
