@@ -86,6 +86,13 @@ public class RuleEvaluator
     private transient long watermarkSeen;
     private transient long watermarkMovedAt;
 
+    // The second of the last watermark-watching timer registered by this subtask.
+    private transient long tickRegistered;
+
+    // Per pipeline: whether it has one absence rule. Only then is a group's earlier absence timer
+    // that rule's alone, and safe to delete (timers are per key and instant, not per rule).
+    private transient Map<String, Boolean> soleAbsenceRule;
+
     public RuleEvaluator(StreamwatchConfig config, List<RuleDefinition> rules) {
         this.config = config;
         rules.forEach(r -> fileRules.put(r.name(), r));
@@ -175,10 +182,18 @@ public class RuleEvaluator
             CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
             throws Exception {
         String key = stateKey(r.name(), o.name);
-        AlertState st = state(key, r);
+        AlertState stored = alerts.get(key);
+        AlertState st = current(stored, r);
         double value = r.value(vars);
         step(r, st, r.test(vars), o, value, r.threshold(), identity(o, null), vars, out);
-        alerts.put(key, st);
+        if (st.status != AlertState.INACTIVE) {
+            alerts.put(key, st);
+        } else if (stored != null) {
+            // An inactive alert carries nothing the next window needs: most aggregates of most
+            // groups never meet the condition, and writing their state each time was a state
+            // write per aggregate (and an entry per key in every checkpoint).
+            alerts.remove(key);
+        }
     }
 
     private void anomaly(
@@ -320,6 +335,9 @@ public class RuleEvaluator
             emit(st, Alert.RESOLVED, o.windowStart, null, r.name(), o.pipeline, out);
             st.status = AlertState.INACTIVE;
         }
+        boolean sole = soleAbsenceRule.getOrDefault(o.pipeline, false);
+        long dueBefore = sole && st.lastSeen > 0 ? st.lastSeen + absentFor : Long.MIN_VALUE;
+        long wallClockDueBefore = sole && st.armedAt > 0 ? wallClockDue(st.armedAt, absentFor) : -1;
         st.lastSeen = Math.max(st.lastSeen, o.windowEnd);
         Map<String, String> identity = identity(o, null);
         identity.remove("name");
@@ -332,15 +350,34 @@ public class RuleEvaluator
         st.summary = r.summary(values);
         st.description = r.description(values);
         st.threshold = absentFor / 1000.0;
-        ctx.timerService().registerEventTimeTimer(st.lastSeen + absentFor);
+        // One pending timer of each kind per group: the earlier ones would only fire to find
+        // the clock restarted (a state read each, for every group).
+        long due = st.lastSeen + absentFor;
+        if (dueBefore != Long.MIN_VALUE && dueBefore != due) {
+            ctx.timerService().deleteEventTimeTimer(dueBefore);
+        }
+        ctx.timerService().registerEventTimeTimer(due);
         // If the whole input stops, event time stops too: a wall-clock check covers that case.
-        // A timer a second from now notices the watermark that follows this aggregate.
         long now = ctx.timerService().currentProcessingTime();
         noteWatermark(ctx.timerService().currentWatermark(), now);
         st.armedAt = now;
-        ctx.timerService().registerProcessingTimeTimer(now / 1000 * 1000 + 1000);
-        ctx.timerService().registerProcessingTimeTimer((now + absentFor) / 1000 * 1000 + 1000);
+        long wallClockDue = wallClockDue(now, absentFor);
+        if (wallClockDueBefore >= 0 && wallClockDueBefore != wallClockDue) {
+            ctx.timerService().deleteProcessingTimeTimer(wallClockDueBefore);
+        }
+        ctx.timerService().registerProcessingTimeTimer(wallClockDue);
+        // A timer a second from now notices the watermark that follows this aggregate. It
+        // watches the subtask's watermark, not this group: one per second per subtask does.
+        long tick = now / 1000 * 1000 + 1000;
+        if (tick != tickRegistered) {
+            tickRegistered = tick;
+            ctx.timerService().registerProcessingTimeTimer(tick);
+        }
         alerts.put(key, st);
+    }
+
+    private static long wallClockDue(long armedAt, long absentFor) {
+        return (armedAt + absentFor) / 1000 * 1000 + 1000;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -607,16 +644,28 @@ public class RuleEvaluator
             }
             byPipeline.computeIfAbsent(d.pipeline(), p -> new ArrayList<>()).add(r);
         }
+        soleAbsenceRule = new HashMap<>();
+        byPipeline.forEach(
+                (pipeline, rules) ->
+                        soleAbsenceRule.put(
+                                pipeline,
+                                rules.stream().filter(r -> r.kind() == RuleKind.ABSENCE).count()
+                                        == 1));
         dirty = false;
     }
 
     private AlertState state(String key, CompiledRule r) throws Exception {
-        AlertState st = alerts.get(key);
-        if (st == null || !r.version().equals(st.ruleVersion)) {
-            st = new AlertState();
+        return current(alerts.get(key), r);
+    }
+
+    /** The stored state if it belongs to this version of the rule, else a fresh one. */
+    private static AlertState current(AlertState stored, CompiledRule r) {
+        if (stored == null || !r.version().equals(stored.ruleVersion)) {
+            AlertState st = new AlertState();
             st.ruleVersion = r.version();
+            return st;
         }
-        return st;
+        return stored;
     }
 
     private static String stateKey(String rule, String sub) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -222,6 +223,37 @@ class AbsencePerWindowTest {
         // ...but after two minutes (and the timer's second).
         run.wallClock(1_002_000 + 2 * MIN + 1_000);
         return run.alerts();
+    }
+
+    @Test
+    void aGroupKeepsOneTimerOfEachKindAndNoStateForInactiveThresholds() throws Exception {
+        RuleDefinition silent = RuleEvaluatorTest.rule(SILENT);
+        RuleDefinition neverTrue =
+                RuleEvaluatorTest.rule(
+                        "{name: Slow, pipeline: app-metrics, kind: threshold,"
+                                + " condition: 'p99 > 1000000', summary: slow}");
+        try (Run run = new Run(config, NAMES.length, silent, neverTrue)) {
+            for (int w = 0; w < 10; w++) {
+                run.wallClock(1_000_000 + w * 3_000L);
+                run.window("web-1", w);
+                run.window("web-2", w);
+                run.watermark(T0 + (w + 1) * MIN - 1);
+            }
+            // Per group one event-time and one wall-clock absence timer; the earlier ones of
+            // each window were deleted. Plus at most the subtask's one-second watermark tick.
+            assertThat(run.h.numEventTimeTimers()).isEqualTo(2);
+            assertThat(run.h.numProcessingTimeTimers()).isBetween(2, 3);
+            // Only the absence rule's entry per group: the never-true threshold stores nothing.
+            HeapKeyedStateBackend<?> state =
+                    (HeapKeyedStateBackend<?>) run.h.getOperator().getKeyedStateBackend();
+            assertThat(state.numKeyValueStateEntries()).isEqualTo(2);
+
+            // Silence still fires from the one timer left.
+            run.watermark(T0 + 13 * MIN);
+            assertThat(run.raw())
+                    .extracting(a -> a.status + " " + a.labels.get("host"))
+                    .containsExactlyInAnyOrder("firing web-1", "firing web-2");
+        }
     }
 
     @Test
