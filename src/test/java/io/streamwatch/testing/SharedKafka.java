@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
@@ -34,6 +35,7 @@ public final class SharedKafka {
 
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
+            keepBrokerFromEndingTheJvm();
             try {
                 KafkaClusterTestKit c =
                         new KafkaClusterTestKit.Builder(
@@ -59,6 +61,28 @@ public final class SharedKafka {
             }
         }
         return cluster.bootstrapServers();
+    }
+
+    /**
+     * The broker runs inside the test JVM, and on a fault it takes as fatal (a log directory it
+     * cannot write, a controller that does not answer) Kafka halts its process with status 1. Here
+     * that process is the test runner's fork: a broker fault while the JVM shuts down (and closes
+     * the broker, concurrently with every other shutdown hook) turned a run in which every test
+     * passed into "Error occurred in starting fork". A fault during a test still fails that test,
+     * through the broker it stops answering; this only keeps the JVM alive and says why.
+     */
+    private static void keepBrokerFromEndingTheJvm() {
+        Exit.setHaltProcedure(SharedKafka::reportExit);
+        Exit.setExitProcedure(SharedKafka::reportExit);
+    }
+
+    private static void reportExit(int status, String message) {
+        // System.err, not a logger: during JVM shutdown the logging framework may be stopped.
+        System.err.println(
+                "SharedKafka: the test broker asked to end the JVM with status "
+                        + status
+                        + (message == null ? "" : ": " + message)
+                        + " (ignored)");
     }
 
     /**
