@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Wall-clock and CPU time of one contender's measured phase, in its own JVM: process CPU (all
@@ -23,6 +24,7 @@ final class Measure {
     private final long startCpuNanos;
     private final double startupSeconds;
     private final Map<Long, Long> startThreadCpu;
+    private final Map<String, Long> startJvmThreadCpu;
     private long stopNanos;
     private long stopCpuNanos;
     private Map<String, Long> threadCpu = Map.of();
@@ -33,6 +35,7 @@ final class Measure {
         this.startNanos = System.nanoTime();
         this.startCpuNanos = processCpuNanos();
         this.startThreadCpu = threadCpuNanos();
+        this.startJvmThreadCpu = jvmThreadCpuNanos();
     }
 
     /** Starts the clock now; the JVM's uptime so far is reported as start-up. */
@@ -51,7 +54,52 @@ final class Measure {
         stopNanos = System.nanoTime();
         stopCpuNanos = processCpuNanos();
         threadCpu = threadCpuSince(startThreadCpu);
+        jvmThreadCpuNanos()
+                .forEach(
+                        (name, cpu) -> {
+                            long used = cpu - startJvmThreadCpu.getOrDefault(name, 0L);
+                            if (used > 0) {
+                                threadCpu.merge("jvm: " + name, used, Long::sum);
+                            }
+                        });
     }
+
+    /**
+     * The JVM's own threads (JIT compilers, garbage collector), which the thread bean does not
+     * list, by their Linux thread name from {@code /proc}: in a run of seconds, compiling the code
+     * is a good part of the CPU. Empty where there is no {@code /proc}.
+     */
+    private static Map<String, Long> jvmThreadCpuNanos() {
+        Map<String, Long> cpu = new HashMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return cpu;
+        }
+        long nanosPerTick = 10_000_000L; // USER_HZ is 100 on Linux
+        try (var dirs = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (!JVM_THREAD.matcher(name).lookingAt()) {
+                        continue;
+                    }
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // After the name: state is field 3 of stat(5), utime 14 and stime 15.
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    cpu.merge(name.replaceAll("[0-9]+", "N"), ticks * nanosPerTick, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended while being read.
+                }
+            }
+        } catch (IOException e) {
+            return cpu;
+        }
+        return cpu;
+    }
+
+    private static final Pattern JVM_THREAD =
+            Pattern.compile("C1 Compi|C2 Compi|GC Thread|G1 |VM Thread|VM Periodic");
 
     private static Map<Long, Long> threadCpuNanos() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
