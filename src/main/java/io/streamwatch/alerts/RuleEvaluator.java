@@ -154,6 +154,13 @@ public class RuleEvaluator
         }
         Map<String, Object> vars = variables(o, schemas.get(o.pipeline));
         for (CompiledRule r : rules) {
+            if (r.excludes(vars)) {
+                // A `field == "literal"` conjunct on a group field or the metric name fails: the
+                // condition is false. Skipping the state as well is exact, because those fields
+                // are part of the state's key: under this version of the rule, no aggregate of
+                // this key ever met the condition, so it has no pending or firing alert to end.
+                continue;
+            }
             try {
                 switch (r.kind()) {
                     case THRESHOLD:
@@ -185,7 +192,7 @@ public class RuleEvaluator
         AlertState stored = alerts.get(key);
         AlertState st = current(stored, r);
         double value = r.value(vars);
-        step(r, st, r.test(vars), o, value, r.threshold(), identity(o, null), vars, out);
+        step(r, st, r.test(vars), o, value, r.threshold(), null, vars, out);
         if (st.status != AlertState.INACTIVE) {
             alerts.put(key, st);
         } else if (stored != null) {
@@ -244,7 +251,7 @@ public class RuleEvaluator
             st.variance = (1 - d.alpha()) * (st.variance + diff * incr);
         }
         st.observations++;
-        step(r, st, anomalous, o, x, bound, identity(o, null), extra, out);
+        step(r, st, anomalous, o, x, bound, null, extra, out);
         alerts.put(key, st);
     }
 
@@ -286,7 +293,7 @@ public class RuleEvaluator
             values.put("pattern", p.pattern);
             values.put("pattern_id", p.patternId);
             values.put("example", p.example);
-            step(r, st, true, o, p.count, null, identity(o, p.patternId), values, out);
+            step(r, st, true, o, p.count, null, p.patternId, values, out);
             alerts.put(key, st);
         }
     }
@@ -441,7 +448,7 @@ public class RuleEvaluator
             Observation o,
             double value,
             Double threshold,
-            Map<String, String> identity,
+            String patternId,
             Map<String, Object> vars,
             Collector<Alert> out) {
         RuleDefinition d = r.definition();
@@ -460,6 +467,9 @@ public class RuleEvaluator
                     && o.windowEnd - st.pendingSince >= d.forDuration().toMillis()) {
                 st.status = AlertState.FIRING;
                 st.startsAt = o.windowEnd;
+                // Built only here: most aggregates never fire, and this was a sorted copy of the
+                // group for each of them.
+                Map<String, String> identity = identity(o, patternId);
                 st.labels = labels(d, identity);
                 st.fingerprint = Fingerprint.of(r.name(), identity);
                 render(r, st, o, value, threshold, vars);

@@ -3,6 +3,7 @@ package io.streamwatch.rules;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +23,7 @@ public final class CompiledRule {
     private final Template description;
     private final String version;
     private final boolean templatesNameAggregateFields;
+    private final List<Map.Entry<String, String>> requiredKeyValues;
 
     CompiledRule(
             RuleDefinition definition,
@@ -31,8 +33,10 @@ public final class CompiledRule {
             String valueField,
             Double threshold,
             Template summary,
-            Template description) {
+            Template description,
+            List<Map.Entry<String, String>> requiredKeyValues) {
         this.definition = definition;
+        this.requiredKeyValues = List.copyOf(requiredKeyValues);
         this.schema = schema;
         this.condition = condition;
         this.value = value;
@@ -81,6 +85,28 @@ public final class CompiledRule {
      */
     public boolean test(Map<String, Object> variables) throws CelEvaluationException {
         return condition == null || Boolean.TRUE.equals(condition.eval(resolver(variables)));
+    }
+
+    /**
+     * Whether the condition is false for these variables by one of its top-level {@code field ==
+     * "literal"} conjuncts alone, where the field is a string field (a group field or the metric
+     * name) that has a value. CEL is not asked: a rule on one metric name (most are) costs its CEL
+     * evaluation only on that metric's aggregates. False means "ask {@link #test}".
+     */
+    public boolean excludes(Map<String, Object> variables) {
+        for (int i = 0; i < requiredKeyValues.size(); i++) {
+            Map.Entry<String, String> required = requiredKeyValues.get(i);
+            Object v = variables.get(required.getKey());
+            if (v instanceof String && !required.getValue().equals(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The {@code field == "literal"} conjuncts {@link #excludes} checks; for tests. */
+    List<Map.Entry<String, String>> requiredKeyValues() {
+        return requiredKeyValues;
     }
 
     /** The compiled condition, or null; for tests. */

@@ -3,6 +3,9 @@ package io.streamwatch.rules;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.Operator;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,11 +51,19 @@ public final class RuleCompiler {
         boolean ok = true;
         CelRuntime.Program condition = null;
         CelRuntime.Program value = null;
+        List<Map.Entry<String, String>> keyValues = new ArrayList<>();
         String valueField = null;
         Double threshold = d.threshold();
         switch (d.kind()) {
             case THRESHOLD:
-                condition = program(compiler, d.condition(), SimpleType.BOOL, "condition", problem);
+                condition =
+                        program(
+                                compiler,
+                                d.condition(),
+                                SimpleType.BOOL,
+                                "condition",
+                                problem,
+                                ast -> keyValues.addAll(requiredKeyValues(ast, schema)));
                 ok = condition != null;
                 Matcher m = COMPARISON.matcher(d.condition() == null ? "" : d.condition());
                 if (d.value() == null && m.find() && schema.fields().containsKey(m.group(1))) {
@@ -64,7 +76,13 @@ public final class RuleCompiler {
             case ANOMALY:
                 if (d.condition() != null) {
                     condition =
-                            program(compiler, d.condition(), SimpleType.BOOL, "condition", problem);
+                            program(
+                                    compiler,
+                                    d.condition(),
+                                    SimpleType.BOOL,
+                                    "condition",
+                                    problem,
+                                    ast -> keyValues.addAll(requiredKeyValues(ast, schema)));
                     ok = condition != null;
                 }
                 if (!schema.numericFields().contains(d.field())) {
@@ -90,7 +108,7 @@ public final class RuleCompiler {
                 break;
         }
         if (d.value() != null) {
-            value = program(compiler, d.value(), SimpleType.DOUBLE, "value", problem);
+            value = program(compiler, d.value(), SimpleType.DOUBLE, "value", problem, ast -> {});
             ok &= value != null;
         }
         List<String> templateProblems = new ArrayList<>();
@@ -106,7 +124,56 @@ public final class RuleCompiler {
             return null;
         }
         return new CompiledRule(
-                d, schema, condition, value, valueField, threshold, summary, description);
+                d,
+                schema,
+                condition,
+                value,
+                valueField,
+                threshold,
+                summary,
+                description,
+                keyValues);
+    }
+
+    /**
+     * The {@code field == "literal"} (or {@code "literal" == field}) conjuncts at the top of a
+     * condition, for string fields only: the group fields and the metric name, which are part of
+     * the evaluator's state key (see {@link CompiledRule#excludes}). When one fails, the whole
+     * {@code &&} is false in CEL, whatever the other conjuncts are or whether they fail.
+     */
+    static List<Map.Entry<String, String>> requiredKeyValues(
+            CelAbstractSyntaxTree ast, AggregateSchema schema) {
+        List<Map.Entry<String, String>> required = new ArrayList<>();
+        addRequired(ast.getExpr(), schema, required);
+        return required;
+    }
+
+    private static void addRequired(
+            CelExpr e, AggregateSchema schema, List<Map.Entry<String, String>> required) {
+        if (e.getKind() != CelExpr.ExprKind.Kind.CALL) {
+            return;
+        }
+        String function = e.call().function();
+        List<CelExpr> args = e.call().args();
+        if (function.equals(Operator.LOGICAL_AND.getFunction())) {
+            args.forEach(a -> addRequired(a, schema, required));
+        } else if (function.equals(Operator.EQUALS.getFunction()) && args.size() == 2) {
+            addEquality(args.get(0), args.get(1), schema, required);
+            addEquality(args.get(1), args.get(0), schema, required);
+        }
+    }
+
+    private static void addEquality(
+            CelExpr field,
+            CelExpr literal,
+            AggregateSchema schema,
+            List<Map.Entry<String, String>> required) {
+        if (field.getKind() == CelExpr.ExprKind.Kind.IDENT
+                && literal.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                && literal.constant().getKind() == CelConstant.Kind.STRING_VALUE
+                && schema.fields().get(field.ident().name()) == AggregateSchema.Type.STRING) {
+            required.add(Map.entry(field.ident().name(), literal.constant().stringValue()));
+        }
     }
 
     /** What a rule's templates may name: the aggregate's fields and the alert's own. */
@@ -136,7 +203,8 @@ public final class RuleCompiler {
             String expr,
             CelType want,
             String field,
-            BiConsumer<String, String> problem) {
+            BiConsumer<String, String> problem,
+            Consumer<CelAbstractSyntaxTree> checked) {
         if (expr == null || expr.isBlank()) {
             problem.accept(field, "is missing");
             return null;
@@ -157,6 +225,7 @@ public final class RuleCompiler {
                                 + got.name());
                 return null;
             }
+            checked.accept(ast);
             return RUNTIME.createProgram(ast);
         } catch (CelValidationException e) {
             problem.accept(field, celErrors(e.getMessage()));

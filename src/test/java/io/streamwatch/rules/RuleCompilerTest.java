@@ -234,4 +234,117 @@ class RuleCompilerTest {
         assertThat(after.subList(0, 6))
                 .containsExactly("true", "false", "false", "false", "true", "false");
     }
+
+    @Test
+    void theStringEqualitiesAtTheTopOfAConditionAreItsRequiredKeyValues() throws Exception {
+        CompiledRule r =
+                compile(
+                        "{name: A, pipeline: app-metrics, condition: 'name == \"http.server.duration\""
+                                + " && (p99 > 500.0 || \"web-1\" == host) && \"checkout\" == service"
+                                + " && p99 == 2.0'}");
+        assertThat(r.requiredKeyValues())
+                .containsExactly(
+                        Map.entry("name", "http.server.duration"),
+                        Map.entry("service", "checkout"));
+        Map<String, Object> vars = metricVariables("http.server.duration", "checkout", "web-2", 9);
+        assertThat(r.excludes(vars)).isFalse();
+        vars.put("service", "search");
+        assertThat(r.excludes(vars)).isTrue();
+        vars.put("service", "checkout");
+        vars.put("name", "cpu.usage");
+        assertThat(r.excludes(vars)).isTrue();
+
+        assertThat(
+                        compile(
+                                        "{name: A, pipeline: app-metrics, condition: 'name == \"a\""
+                                                + " || p99 > 1.0'}")
+                                .requiredKeyValues())
+                .isEmpty();
+        assertThat(
+                        compile(
+                                        "{name: A, pipeline: app-metrics, condition: '!(name == \"a\")"
+                                                + " && p99 > 1.0'}")
+                                .requiredKeyValues())
+                .isEmpty();
+    }
+
+    /**
+     * Random conditions over string and numeric fields, each evaluated on random aggregates: when
+     * {@code excludes} says a condition is false without CEL, CEL must say false too.
+     */
+    @Test
+    void excludesOnlyWhatCelRejects() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        int excluded = 0;
+        int checked = 0;
+        for (int i = 0; i < 300; i++) {
+            String condition = condition(random, 3);
+            CompiledRule r =
+                    compile(
+                            "{name: A, pipeline: app-metrics, condition: '"
+                                    + condition.replace("'", "''")
+                                    + "'}");
+            for (int j = 0; j < 20; j++) {
+                Map<String, Object> vars =
+                        metricVariables(
+                                pick(random, "a", "b", "c"),
+                                pick(random, "s1", "s2"),
+                                pick(random, "h1", "h2"),
+                                random.nextInt(4));
+                checked++;
+                if (r.excludes(vars)) {
+                    excluded++;
+                    assertThat(r.test(vars)).as(condition + " on " + vars).isFalse();
+                }
+            }
+        }
+        // The generator makes top-level equalities often enough for the check to mean something.
+        assertThat(excluded).isGreaterThan(checked / 10);
+    }
+
+    private static String condition(java.util.Random random, int depth) {
+        int choice = random.nextInt(depth == 0 ? 3 : 7);
+        switch (choice) {
+            case 0:
+                return pick(random, "name", "service", "host")
+                        + " == \""
+                        + pick(random, "a", "b", "s1", "h1", "x")
+                        + "\"";
+            case 1:
+                return "\""
+                        + pick(random, "a", "s2", "h2")
+                        + "\" == "
+                        + pick(random, "name", "host");
+            case 2:
+                return pick(random, "p99", "count", "max") + " > " + random.nextInt(4);
+            case 3:
+            case 4:
+                return condition(random, depth - 1) + " && " + condition(random, depth - 1);
+            case 5:
+                return "("
+                        + condition(random, depth - 1)
+                        + " || "
+                        + condition(random, depth - 1)
+                        + ")";
+            default:
+                return "!(" + condition(random, depth - 1) + ")";
+        }
+    }
+
+    private static String pick(java.util.Random random, String... options) {
+        return options[random.nextInt(options.length)];
+    }
+
+    private static Map<String, Object> metricVariables(
+            String name, String service, String host, double number) {
+        Map<String, Object> vars = new HashMap<>();
+        for (String f : List.of("sum", "min", "max", "mean", "p50", "p90", "p95", "p99")) {
+            vars.put(f, number);
+        }
+        vars.put("count", (long) number);
+        vars.put("name", name);
+        vars.put("service", service);
+        vars.put("host", host);
+        return vars;
+    }
 }
