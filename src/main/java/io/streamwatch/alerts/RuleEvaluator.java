@@ -73,6 +73,7 @@ public class RuleEvaluator
     private transient MapState<String, Long> seenPatterns;
     private transient ListState<String> firingCounts;
     private transient Map<String, AggregateSchema> schemas;
+    private transient Map<String, List<String>> groupBy;
     private transient Map<String, List<CompiledRule>> byPipeline;
     private transient boolean dirty;
     private transient MetricGroup metrics;
@@ -124,8 +125,10 @@ public class RuleEvaluator
         seen.enableTimeToLive(StateTtlConfig.newBuilder(patternRetention).build());
         seenPatterns = getRuntimeContext().getMapState(seen);
         schemas = new HashMap<>();
+        groupBy = new HashMap<>();
         for (PipelineConfig p : config.pipelines()) {
             schemas.put(p.name(), AggregateSchema.of(p));
+            groupBy.put(p.name(), p.groupBy());
         }
         dirty = true;
         watermarkSeen = Long.MIN_VALUE;
@@ -335,6 +338,7 @@ public class RuleEvaluator
             st.lastValue = absentFor / 1000.0;
             st.lastWindowStart = st.lastSeen;
             st.lastWindowEnd = st.startsAt;
+            absenceTexts(r, st, o.pipeline, o.evaluationKey());
             emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline, out);
         }
         if (st.status == AlertState.FIRING) {
@@ -346,16 +350,19 @@ public class RuleEvaluator
         long dueBefore = sole && st.lastSeen > 0 ? st.lastSeen + absentFor : Long.MIN_VALUE;
         long wallClockDueBefore = sole && st.armedAt > 0 ? wallClockDue(st.armedAt, absentFor) : -1;
         st.lastSeen = Math.max(st.lastSeen, o.windowEnd);
-        Map<String, String> identity = identity(o, null);
-        identity.remove("name");
-        st.labels = labels(r.definition(), identity);
-        st.fingerprint = Fingerprint.of(r.name(), identity);
-        Map<String, Object> values = new HashMap<>(vars);
-        values.put("value", absentFor / 1000.0);
-        values.put("threshold", absentFor / 1000.0);
-        putCommon(values, r.definition(), o.pipeline, st.lastSeen, st.lastSeen + absentFor);
-        st.summary = r.summary(values);
-        st.description = r.description(values);
+        if (r.templatesNameAggregateFields()) {
+            // The texts name a field of this aggregate: render them now, while it is here.
+            Map<String, String> identity = identity(o, null);
+            identity.remove("name");
+            renderAbsence(r, st, o.pipeline, identity, vars);
+        } else {
+            // Labels and texts follow from the group (the state's key) and lastSeen alone:
+            // rendered when the alert fires, and not kept in the state of every silent group.
+            st.labels = null;
+            st.fingerprint = null;
+            st.summary = null;
+            st.description = null;
+        }
         st.threshold = absentFor / 1000.0;
         // One pending timer of each kind per group: the earlier ones would only fire to find
         // the clock restarted (a state read each, for every group).
@@ -381,6 +388,47 @@ public class RuleEvaluator
             ctx.timerService().registerProcessingTimeTimer(tick);
         }
         alerts.put(key, st);
+    }
+
+    /**
+     * An absence alert's labels, fingerprint, summary and description, rendered from the group in
+     * the evaluator's key ({@code pipeline, group values}) unless the state has them (see {@link
+     * #dataSeen}). They come out as rendering them from the group's last aggregate would.
+     */
+    private void absenceTexts(CompiledRule r, AlertState st, String pipeline, String key) {
+        if (st.labels != null) {
+            return;
+        }
+        Map<String, String> identity = new TreeMap<>(GroupKey.toMap(groupBy.get(pipeline), key, 1));
+        identity.remove("name");
+        Map<String, Object> vars = new HashMap<>();
+        schemas.get(pipeline)
+                .fields()
+                .forEach(
+                        (field, type) -> {
+                            if (type == AggregateSchema.Type.STRING) {
+                                vars.put(field, "");
+                            }
+                        });
+        identity.forEach((field, value) -> vars.put(AggregateSchema.identifier(field), value));
+        renderAbsence(r, st, pipeline, identity, vars);
+    }
+
+    private static void renderAbsence(
+            CompiledRule r,
+            AlertState st,
+            String pipeline,
+            Map<String, String> identity,
+            Map<String, Object> vars) {
+        long absentFor = r.definition().absentFor().toMillis();
+        st.labels = labels(r.definition(), identity);
+        st.fingerprint = Fingerprint.of(r.name(), identity);
+        Map<String, Object> values = new HashMap<>(vars);
+        values.put("value", absentFor / 1000.0);
+        values.put("threshold", absentFor / 1000.0);
+        putCommon(values, r.definition(), pipeline, st.lastSeen, st.lastSeen + absentFor);
+        st.summary = r.summary(values);
+        st.description = r.description(values);
     }
 
     private static long wallClockDue(long armedAt, long absentFor) {
@@ -421,6 +469,7 @@ public class RuleEvaluator
                 st.lastValue = absentFor / 1000.0;
                 st.lastWindowStart = st.lastSeen;
                 st.lastWindowEnd = due;
+                absenceTexts(r, st, pipeline, ctx.getCurrentKey());
                 emit(st, Alert.FIRING, -1, null, r.name(), pipeline, out);
                 alerts.put(key, st);
             }

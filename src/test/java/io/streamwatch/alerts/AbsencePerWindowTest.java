@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -247,6 +251,22 @@ class AbsencePerWindowTest {
             HeapKeyedStateBackend<?> state =
                     (HeapKeyedStateBackend<?>) run.h.getOperator().getKeyedStateBackend();
             assertThat(state.numKeyValueStateEntries()).isEqualTo(2);
+            // And it holds no labels or texts: they follow from the key when the alert fires.
+            List<AlertState> stored = new ArrayList<>();
+            state.applyToAllKeys(
+                    VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE,
+                    new MapStateDescriptor<>(
+                            "alerts", Types.STRING, TypeInformation.of(AlertState.class)),
+                    (key, alerts) -> alerts.values().forEach(stored::add));
+            assertThat(stored).hasSize(2);
+            assertThat(stored)
+                    .allSatisfy(
+                            st -> {
+                                assertThat(st.labels).isNull();
+                                assertThat(st.summary).isNull();
+                                assertThat(st.fingerprint).isNull();
+                            });
 
             // Silence still fires from the one timer left.
             run.watermark(T0 + 13 * MIN);
