@@ -187,6 +187,56 @@ alert rules' evaluation of each.
     return md, rows
 
 
+def short_thread(name):
+    """A thread's name without subtask numbers, and an operator chain by its first operator."""
+    name = name.replace(" (N/N)#N", "").replace("(N/N)#N", "").strip()
+    if " -> " in name:
+        name = name.split(" -> ", 1)[0] + " → …"
+    return name
+
+
+def cpu_section(results_dir, results):
+    """Where each contender's CPU went, from the <name>.threads.tsv its runner wrote."""
+    lines = ["| contender | CPU s / 1M records | of which JIT compiler | garbage collector | busiest threads (CPU s / 1M records) |",
+             "|---|---:|---:|---:|---|"]
+    for name, label in ORDER:
+        r = results.get(name)
+        path = os.path.join(results_dir, name + ".threads.tsv")
+        if r is None or not os.path.exists(path):
+            continue
+        per_m = 1e6 / r["records"]
+        jit = gc = 0.0
+        threads = {}
+        with open(path) as f:
+            next(f)
+            for line in f:
+                cpu, thread = line.rstrip("\n").split("\t", 1)
+                cpu = float(cpu)
+                if thread.startswith("jvm: ") and "Compi" in thread:
+                    jit += cpu
+                elif thread.startswith("jvm: ") and ("GC" in thread or "G1" in thread or "GN" in thread):
+                    gc += cpu
+                elif not thread.startswith("jvm: ") and not thread.startswith("bench-watcher"):
+                    key = short_thread(thread)
+                    threads[key] = threads.get(key, 0.0) + cpu
+        top = sorted(threads.items(), key=lambda kv: -kv[1])[:5]
+        lines.append("| %s | %.1f | %.1f | %.1f | %s |" % (
+            label, r["cpu_s"] * per_m, jit * per_m, gc * per_m,
+            "; ".join("%s %.1f" % (t.replace("|", "/"), c * per_m) for t, c in top)))
+    if len(lines) == 2:
+        return ""
+    return f"""
+## Where the CPU goes
+
+From each runner's CPU by thread over the measured span (`<contender>.threads.tsv` in the work
+directory): the JVM's JIT compilers and garbage collector, and the busiest threads, subtasks
+added up (an operator chain is named by its first operator). The runs are short, so compiling
+the code is a good part of every JVM contender's CPU; in a job that runs for days it is not.
+
+{chr(10).join(lines)}
+"""
+
+
 def main():
     results_dir, md_path, command, load_before, load_after = sys.argv[1:6]
     command = command.strip()
@@ -272,6 +322,7 @@ def main():
     commit = ", ".join("%s %.1f s" % (r["name"], r["commit_wait_s"]) for r in sw)
     latency_md, latency_rows = latency_section(results_dir)
     scaling_md, scaling_rows = scaling_section(results_dir)
+    cpu_md = cpu_section(results_dir, results)
     target_table += latency_rows + scaling_rows
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(table)
@@ -323,7 +374,7 @@ shared machine, and what throughput would be if the contender had both cores to 
 them fully).
 
 {target_table}
-{latency_md}{scaling_md}"""
+{cpu_md}{latency_md}{scaling_md}"""
     png = os.path.join(os.path.dirname(md_path), "images", "benchmark.png")
     try:
         import matplotlib
