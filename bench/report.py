@@ -5,6 +5,7 @@ writes docs/BENCHMARKS.md (and a PNG plot when matplotlib is there).
 Usage: report.py RESULTS_DIR MARKDOWN_FILE COMMAND LOAD_BEFORE LOAD_AFTER
 """
 import json
+import re
 import math
 import os
 import platform
@@ -190,6 +191,9 @@ alert rules' evaluation of each.
 def short_thread(name):
     """A thread's name without subtask numbers, and an operator chain by its first operator."""
     name = name.replace(" (N/N)#N", "").replace("(N/N)#N", "").strip()
+    # Client ids carry the run's id: Kafka Streams' threads and the producers' sending threads.
+    name = re.sub(r"bench-N-kafka-streams-\S*?-(StreamThread-N)", r"Kafka Streams \1", name)
+    name = re.sub(r"bench-N-[a-z]+-[a-z]+-[a-z]+-", "", name)
     if " -> " in name:
         name = name.split(" -> ", 1)[0] + " → …"
     return name
