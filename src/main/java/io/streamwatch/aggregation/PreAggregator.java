@@ -6,7 +6,6 @@ import io.streamwatch.records.MetricPoint;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -58,9 +57,18 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
 
     private final long windowSize;
     private final int maxEntries;
+    private final int slotsPerKey;
 
-    /** Held partials by window end (the window's max timestamp), then by slot. */
-    private transient NavigableMap<Long, Map<Slot, P>> byWindow;
+    /**
+     * Held partials by window end (the window's max timestamp), then by key, then by slot (the
+     * level, for logs).
+     */
+    private transient NavigableMap<Long, Map<String, Object[]>> byWindow;
+
+    /** The window of the last event combined, and its partials: most events fall in it. */
+    private transient long currentWindowMax;
+
+    private transient Map<String, Object[]> currentWindow;
 
     private transient int entries;
     private transient long watermark;
@@ -71,16 +79,23 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     private transient boolean resumed;
     private transient StreamRecord<T> out;
 
-    /** Where events combine: their key and, for logs, the level. */
-    protected record Slot(String key, int sub) {}
-
-    protected PreAggregator(Duration windowSize, int maxEntries) {
+    /**
+     * @param slotsPerKey how many partials one key may have per window (see {@link #slot})
+     */
+    protected PreAggregator(Duration windowSize, int maxEntries, int slotsPerKey) {
         this.windowSize = windowSize.toMillis();
         this.maxEntries = maxEntries;
+        this.slotsPerKey = slotsPerKey;
     }
 
-    /** The slot of an event that may be combined, or null to send it on as it is. */
-    protected abstract Slot slot(T event);
+    /**
+     * Which of its key's partials an event joins, from 0 to {@code slotsPerKey - 1}, or -1 to send
+     * it on as it is.
+     */
+    protected abstract int slot(T event);
+
+    /** The key an event is combined under. */
+    protected abstract String key(T event);
 
     /** A new partial holding {@code event}. */
     protected abstract P start(T event);
@@ -95,6 +110,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     public void open() throws Exception {
         super.open();
         byWindow = new TreeMap<>();
+        currentWindow = null;
         entries = 0;
         watermark = Long.MIN_VALUE;
         combineFrom = Long.MIN_VALUE;
@@ -104,8 +120,8 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     @Override
     public void processElement(StreamRecord<T> element) throws Exception {
         T event = element.getValue();
-        Slot slot = element.hasTimestamp() ? slot(event) : null;
-        if (slot == null) {
+        int slot = element.hasTimestamp() ? slot(event) : -1;
+        if (slot < 0) {
             output.collect(element);
             return;
         }
@@ -117,15 +133,20 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             output.collect(element);
             return;
         }
-        Map<Slot, P> window = byWindow.computeIfAbsent(windowMax, w -> new HashMap<>());
-        P partial = window.get(slot);
+        if (currentWindow == null || windowMax != currentWindowMax) {
+            currentWindow = byWindow.computeIfAbsent(windowMax, w -> new HashMap<>());
+            currentWindowMax = windowMax;
+        }
+        Object[] slots = currentWindow.computeIfAbsent(key(event), k -> new Object[slotsPerKey]);
+        @SuppressWarnings("unchecked")
+        P partial = (P) slots[slot];
         if (partial == null) {
-            window.put(slot, start(event));
+            slots[slot] = start(event);
             if (++entries >= maxEntries) {
                 flushAll();
             }
         } else if (add(partial, event)) {
-            window.remove(slot);
+            slots[slot] = null;
             entries--;
             emit(partial, windowMax);
         }
@@ -140,7 +161,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             combineFrom = watermark + windowSize;
         }
         while (!byWindow.isEmpty() && byWindow.firstKey() <= watermark) {
-            Map.Entry<Long, Map<Slot, P>> first = byWindow.pollFirstEntry();
+            Map.Entry<Long, Map<String, Object[]>> first = byWindow.pollFirstEntry();
             flush(first.getKey(), first.getValue());
         }
         super.processWatermark(mark);
@@ -181,17 +202,25 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
 
     private void flushAll() {
         while (!byWindow.isEmpty()) {
-            Map.Entry<Long, Map<Slot, P>> first = byWindow.pollFirstEntry();
+            Map.Entry<Long, Map<String, Object[]>> first = byWindow.pollFirstEntry();
             flush(first.getKey(), first.getValue());
         }
         entries = 0;
     }
 
-    private void flush(long windowMax, Map<Slot, P> window) {
-        Iterator<P> it = window.values().iterator();
-        while (it.hasNext()) {
-            emit(it.next(), windowMax);
-            entries--;
+    private void flush(long windowMax, Map<String, Object[]> window) {
+        if (window == currentWindow) {
+            currentWindow = null;
+        }
+        for (Object[] slots : window.values()) {
+            for (Object partial : slots) {
+                if (partial != null) {
+                    @SuppressWarnings("unchecked")
+                    P p = (P) partial;
+                    emit(p, windowMax);
+                    entries--;
+                }
+            }
         }
     }
 
@@ -206,12 +235,17 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         private static final long serialVersionUID = 1L;
 
         public Logs(Duration windowSize, int maxEntries) {
-            super(windowSize, maxEntries);
+            super(windowSize, maxEntries, Level.values().length);
         }
 
         @Override
-        protected Slot slot(LogEvent e) {
-            return Level.of(e.level).isError() ? null : new Slot(e.key, e.level);
+        protected int slot(LogEvent e) {
+            return Level.of(e.level).isError() ? -1 : e.level;
+        }
+
+        @Override
+        protected String key(LogEvent e) {
+            return e.key;
         }
 
         @Override
@@ -251,7 +285,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         public static final int MAX_VALUES = 256;
 
         public Metrics(Duration windowSize, int maxEntries) {
-            super(windowSize, maxEntries);
+            super(windowSize, maxEntries, 1);
         }
 
         /** A growing array of one key's values. */
@@ -266,8 +300,13 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         }
 
         @Override
-        protected Slot slot(MetricPoint p) {
-            return new Slot(p.key, 0);
+        protected int slot(MetricPoint p) {
+            return 0;
+        }
+
+        @Override
+        protected String key(MetricPoint p) {
+            return p.key;
         }
 
         @Override
