@@ -52,6 +52,8 @@ public final class RuleCompiler {
         CelRuntime.Program condition = null;
         CelRuntime.Program value = null;
         List<Map.Entry<String, String>> keyValues = new ArrayList<>();
+        Consumer<CelAbstractSyntaxTree> noteKeyValues =
+                ast -> keyValues.addAll(requiredKeyValues(ast, schema));
         String valueField = null;
         Double threshold = d.threshold();
         switch (d.kind()) {
@@ -63,7 +65,7 @@ public final class RuleCompiler {
                                 SimpleType.BOOL,
                                 "condition",
                                 problem,
-                                ast -> keyValues.addAll(requiredKeyValues(ast, schema)));
+                                noteKeyValues);
                 ok = condition != null;
                 Matcher m = COMPARISON.matcher(d.condition() == null ? "" : d.condition());
                 if (d.value() == null && m.find() && schema.fields().containsKey(m.group(1))) {
@@ -82,7 +84,7 @@ public final class RuleCompiler {
                                     SimpleType.BOOL,
                                     "condition",
                                     problem,
-                                    ast -> keyValues.addAll(requiredKeyValues(ast, schema)));
+                                    noteKeyValues);
                     ok = condition != null;
                 }
                 if (!schema.numericFields().contains(d.field())) {
