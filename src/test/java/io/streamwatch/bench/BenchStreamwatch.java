@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -134,6 +136,10 @@ public final class BenchStreamwatch {
 
         long submitNanos = System.nanoTime();
         Configuration conf = StreamwatchJob.flinkConfiguration(config);
+        // The managed memory (RocksDB's block cache and write buffers) of the TaskManager that
+        // flink-conf/config.yaml describes (1728m process: 1280m Flink memory, 0.4 of it managed),
+        // not the 128m a MiniCluster takes by default.
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         String restPort = a.get("rest-port");
         if (restPort != null) {
             // The MiniCluster's REST endpoint, for the checkpoint statistics.
