@@ -1,6 +1,5 @@
 package io.streamwatch.job;
 
-import io.streamwatch.aggregation.InterruptibleWindowOperator;
 import io.streamwatch.aggregation.LogAccumulator;
 import io.streamwatch.aggregation.LogAggregateFunction;
 import io.streamwatch.aggregation.LogWindowFunction;
@@ -9,6 +8,7 @@ import io.streamwatch.aggregation.MetricAggregateFunction;
 import io.streamwatch.aggregation.MetricWindowFunction;
 import io.streamwatch.aggregation.PreAggregator;
 import io.streamwatch.aggregation.TemplateAssigner;
+import io.streamwatch.alerts.Alert;
 import io.streamwatch.alerts.Observation;
 import io.streamwatch.alerts.Observations;
 import io.streamwatch.alerts.RuleControl;
@@ -23,6 +23,8 @@ import io.streamwatch.config.PreAggregationConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.config.WindowConfig;
 import io.streamwatch.functions.DecodedRouter;
+import io.streamwatch.operators.InterruptibleBroadcastOperator;
+import io.streamwatch.operators.InterruptibleWindowOperator;
 import io.streamwatch.records.DeadLetter;
 import io.streamwatch.records.Decoded;
 import io.streamwatch.records.KafkaMessage;
@@ -199,9 +201,13 @@ public final class StreamwatchJob {
                 .uid("sink-rule-status");
         union(observations)
                 .keyBy(Observation::evaluationKey, Types.STRING)
-                .connect(updates.broadcast(RuleEvaluator.TOPIC_RULES))
-                .process(new RuleEvaluator(config, rules))
-                .name("Evaluate alert rules")
+                .connect(updates.broadcast())
+                .transform(
+                        "Evaluate alert rules",
+                        TypeInformation.of(Alert.class),
+                        new InterruptibleBroadcastOperator<>(
+                                new RuleEvaluator(config, rules),
+                                List.of(RuleEvaluator.TOPIC_RULES)))
                 .uid("evaluate-rules")
                 .map(new AlertEncoder())
                 .name("Encode alerts")
@@ -448,11 +454,9 @@ public final class StreamwatchJob {
         // restart the job; the next one carries its data.
         conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, cp.tolerableFailures());
         if (cp.unaligned()) {
-            // Barriers overtake in-flight records, and window firing lets a checkpoint in (see
-            // InterruptibleWindowOperator): checkpoints stay short while a window closes for
-            // many keys at once.
+            // Barriers overtake in-flight records. (Window firing lets a checkpoint in either
+            // way: see TimerSlicer.)
             conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
-            conf.set(CheckpointingOptions.ENABLE_UNALIGNED_INTERRUPTIBLE_TIMERS, true);
         }
         conf.set(
                 CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,

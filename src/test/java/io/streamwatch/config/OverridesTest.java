@@ -270,7 +270,7 @@ class OverridesTest {
     }
 
     @Test
-    void unalignedCheckpointsComeWithInterruptibleWindowFiring() throws Exception {
+    void unalignedCheckpointsAreOptIn() throws Exception {
         Configuration off = StreamwatchJob.flinkConfiguration(ConfigLoader.load(DEFAULT, Map.of()));
         Configuration on =
                 StreamwatchJob.flinkConfiguration(
@@ -278,8 +278,6 @@ class OverridesTest {
 
         assertThat(CheckpointingOptions.isUnalignedCheckpointEnabled(off)).isFalse();
         assertThat(CheckpointingOptions.isUnalignedCheckpointEnabled(on)).isTrue();
-        assertThat(CheckpointingOptions.isUnalignedCheckpointInterruptibleTimersEnabled(on))
-                .isTrue();
     }
 
     @Test

@@ -2,11 +2,11 @@ package io.streamwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamwatch.aggregation.InterruptibleWindowOperator;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.PreAggregationConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.config.WindowConfig;
+import io.streamwatch.operators.InterruptibleWindowOperator;
 import io.streamwatch.sinks.KafkaSinks;
 import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.TestPipelines;
@@ -88,8 +88,6 @@ class JobGraphTest {
             StreamOperator<?> op =
                     ((SimpleOperatorFactory<?>) window.getOperatorFactory()).getOperator();
             assertThat(op).isInstanceOf(InterruptibleWindowOperator.class);
-            assertThat(((InterruptibleWindowOperator<?, ?, ?>) op).useInterruptibleTimers())
-                    .isTrue();
         }
     }
 
