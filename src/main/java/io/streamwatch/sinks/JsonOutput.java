@@ -3,6 +3,7 @@ package io.streamwatch.sinks;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.streamwatch.records.Times;
 import java.io.IOException;
@@ -16,7 +17,13 @@ import java.util.Map;
  * Shared by every encoder so all outputs write times and maps alike.
  */
 public final class JsonOutput {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * With Jackson's port of the Schubfach algorithm for doubles: on Java 17, {@code
+     * Double.toString} was most of the time it takes to write a metric aggregate's nine figures.
+     * The same shortest digits that read back to the same double.
+     */
+    private static final JsonFactory FACTORY =
+            JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     /** What an encoder writes between the object's braces. */
     @FunctionalInterface
