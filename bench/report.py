@@ -185,6 +185,11 @@ alert rules' evaluation of each.
 
 {chr(10).join(lines)}
 """
+    failures = [f"{keys:,} keys, checkpoint {f}" for keys, (_, r) in sorted(by_keys.items())
+                for f in r.get("checkpoint_failures", [])]
+    if failures:
+        md += "\nFailed checkpoints, with Flink's reason:\n" + "".join(
+            f"- {f}\n" for f in failures)
     return md, rows
 
 
@@ -368,7 +373,8 @@ How to read it:
   repartition topic by more than Streamwatch's 5 s of out-of-orderness); its event time is the record timestamp, which the loader set to the event time.
 - Streamwatch runs the full job of `jobs-config/streamwatch.yaml` (both pipelines, DDSketch
   quantiles, top error patterns, the example alert rules) with parallelism 2 in a local
-  MiniCluster without web UI.
+  MiniCluster without web UI, with the managed memory (RocksDB's block cache and write buffers)
+  of the TaskManager in `flink-conf/config.yaml`: 512 MB.
 
 ## SPEC section 8 targets
 

@@ -24,7 +24,10 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  * every timer it makes due has fired, and a checkpoint taken in between holds the timers not yet
  * fired: after a restore they fire when the watermark passes them again. Records read in between
  * see the new watermark, so a record for a window that is closing is late just as it would be after
- * the firing. The final watermark of a bounded input fires everything at once.
+ * the firing. (With allowed lateness, such a record makes the window fire at once, as a late record
+ * does, and its timer fires it again: a second aggregate with the same key and figures, which the
+ * evaluator and a compacted topic take as the update it is.) The final watermark of a bounded input
+ * fires everything at once.
  */
 public final class TimerSlicer {
     /** How long timers fire before the input gets a turn. */
@@ -45,7 +48,6 @@ public final class TimerSlicer {
     private long inputSeen;
     private long inputSeenAtCheck;
     private long turnEnd;
-    private long slices;
 
     public TimerSlicer(
             Output<?> output, MailboxExecutor mailbox, InternalTimeServiceManager<?> timers) {
@@ -87,11 +89,6 @@ public final class TimerSlicer {
         }
     }
 
-    /** How many times the firing stopped to let the input in; for tests and metrics. */
-    public long slices() {
-        return slices;
-    }
-
     private void fire(boolean sliced) throws Exception {
         long sliceEnd = System.nanoTime() + sliceNanos;
         boolean done =
@@ -107,7 +104,6 @@ public final class TimerSlicer {
                 output.emitWatermark(new Watermark(watermark));
             }
         } else {
-            slices++;
             resumeScheduled = true;
             turnEnd = System.nanoTime() + turnNanos;
             inputSeenAtCheck = inputSeen;

@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,7 +40,11 @@ final class CheckpointStats {
             long maxCheckpointed = 0;
             long maxState = 0;
             int n = 0;
+            List<String> failures = new ArrayList<>();
             for (JsonNode c : root.path("history")) {
+                if ("FAILED".equals(c.path("status").asText())) {
+                    failures.add(c.path("id").asText() + ": " + c.path("failure_message").asText());
+                }
                 if (!"COMPLETED".equals(c.path("status").asText())) {
                     continue;
                 }
@@ -54,14 +60,15 @@ final class CheckpointStats {
                     "\"checkpoints_completed\":%d,\"checkpoints_failed\":%d,\"restores\":%d,"
                             + "\"checkpoint_max_s\":%.3f,\"checkpoint_avg_s\":%.3f,"
                             + "\"checkpoint_max_incremental_bytes\":%d,"
-                            + "\"checkpoint_max_state_bytes\":%d",
+                            + "\"checkpoint_max_state_bytes\":%d,\"checkpoint_failures\":%s",
                     completed,
                     failed,
                     restored,
                     maxDuration / 1000.0,
                     n == 0 ? 0.0 : sumDuration / 1000.0 / n,
                     maxCheckpointed,
-                    maxState);
+                    maxState,
+                    new ObjectMapper().writeValueAsString(failures));
         } catch (Exception e) {
             return "\"checkpoint_error\":\"" + e.getClass().getSimpleName() + "\"";
         }
