@@ -31,6 +31,9 @@ public final class InterruptibleWindowOperator<IN, ACC, OUT>
         extends WindowOperator<String, IN, ACC, OUT, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
+    private transient MailboxExecutor mailbox;
+    private transient TimerSlicer slicer;
+
     private InterruptibleWindowOperator(
             WindowOperator<String, IN, ACC, OUT, TimeWindow> built,
             ExecutionConfig config,
@@ -48,9 +51,6 @@ public final class InterruptibleWindowOperator<IN, ACC, OUT>
                 allowedLateness,
                 lateData);
     }
-
-    private transient MailboxExecutor mailbox;
-    private transient TimerSlicer slicer;
 
     @Override
     public void setMailboxExecutor(MailboxExecutor mailboxExecutor) {

@@ -2,10 +2,12 @@ package io.streamwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.config.AlertsConfig;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.PreAggregationConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.config.WindowConfig;
+import io.streamwatch.operators.InterruptibleBroadcastOperator;
 import io.streamwatch.operators.InterruptibleWindowOperator;
 import io.streamwatch.sinks.KafkaSinks;
 import io.streamwatch.sources.KafkaSources;
@@ -32,7 +34,10 @@ class JobGraphTest {
 
     private static StreamGraph streamGraph(PipelineConfig pipeline) {
         StreamwatchConfig config =
-                TestPipelines.job("localhost:9092", "graph", List.of(pipeline), "dead", "late");
+                TestPipelines.withAlerts(
+                        TestPipelines.job(
+                                "localhost:9092", "graph", List.of(pipeline), "dead", "late"),
+                        new AlertsConfig("alerts", List.of(), "rules", "rule-status"));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         StreamwatchJob.flinkConfiguration(config));
@@ -89,6 +94,17 @@ class JobGraphTest {
                     ((SimpleOperatorFactory<?>) window.getOperatorFactory()).getOperator();
             assertThat(op).isInstanceOf(InterruptibleWindowOperator.class);
         }
+    }
+
+    @Test
+    void theRuleEvaluatorMayBeInterruptedByACheckpoint() {
+        StreamNode evaluator =
+                streamGraph(TestPipelines.metrics("streamwatch")).getStreamNodes().stream()
+                        .filter(n -> n.getOperatorName().equals("Evaluate alert rules"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(((SimpleOperatorFactory<?>) evaluator.getOperatorFactory()).getOperator())
+                .isInstanceOf(InterruptibleBroadcastOperator.class);
     }
 
     @Test
