@@ -450,8 +450,8 @@ public final class StreamwatchJob {
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, cp.interval());
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, cp.timeout());
-        // A checkpoint that times out (say, behind a window closing for a million keys) need not
-        // restart the job; the next one carries its data.
+        // A checkpoint that times out (say, while the broker is away and the sinks wait) need
+        // not restart the job; the next one carries its data.
         conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, cp.tolerableFailures());
         if (cp.unaligned()) {
             // Barriers overtake in-flight records. (Window firing lets a checkpoint in either
