@@ -60,7 +60,8 @@ final class CheckpointStats {
                     "\"checkpoints_completed\":%d,\"checkpoints_failed\":%d,\"restores\":%d,"
                             + "\"checkpoint_max_s\":%.3f,\"checkpoint_avg_s\":%.3f,"
                             + "\"checkpoint_max_incremental_bytes\":%d,"
-                            + "\"checkpoint_max_state_bytes\":%d,\"checkpoint_failures\":%s",
+                            + "\"checkpoint_max_state_bytes\":%d,\"checkpoint_failures\":%s,"
+                            + "\"checkpoints_failed_before_start\":%d",
                     completed,
                     failed,
                     restored,
@@ -68,7 +69,10 @@ final class CheckpointStats {
                     n == 0 ? 0.0 : sumDuration / 1000.0 / n,
                     maxCheckpointed,
                     maxState,
-                    new ObjectMapper().writeValueAsString(failures));
+                    new ObjectMapper().writeValueAsString(failures),
+                    // Flink counts a trigger that could not start a checkpoint (a task not yet
+                    // running, say) as failed, with no entry in the history.
+                    Math.max(0, failed - failures.size()));
         } catch (Exception e) {
             return "\"checkpoint_error\":\"" + e.getClass().getSimpleName() + "\"";
         }
