@@ -1,6 +1,7 @@
 package io.streamwatch.operators;
 
 import java.time.Duration;
+import java.util.Objects;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
@@ -62,7 +63,7 @@ public final class TimerSlicer {
             Duration slice,
             Duration turn) {
         this.output = output;
-        this.mailbox = mailbox; // absent in some test harnesses: then timers fire in one go
+        this.mailbox = Objects.requireNonNull(mailbox, "the operator's mailbox executor");
         this.timers = timers;
         this.sliceNanos = slice.toNanos();
         this.turnNanos = turn.toNanos();
@@ -85,7 +86,7 @@ public final class TimerSlicer {
             // The end of a bounded input: the task finishes next, and would not run a resumption.
             fire(false);
         } else if (!resumeScheduled) {
-            fire(mailbox != null);
+            fire(true);
         }
     }
 
