@@ -25,6 +25,7 @@ import io.streamwatch.config.WindowConfig;
 import io.streamwatch.functions.DecodedRouter;
 import io.streamwatch.operators.InterruptibleBroadcastOperator;
 import io.streamwatch.operators.InterruptibleWindowOperator;
+import io.streamwatch.operators.WindowAggregateOperator;
 import io.streamwatch.records.DeadLetter;
 import io.streamwatch.records.Decoded;
 import io.streamwatch.records.KafkaMessage;
@@ -50,6 +51,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -69,6 +71,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
@@ -344,16 +347,14 @@ public final class StreamwatchJob {
     @VisibleForTesting
     static SingleOutputStreamOperator<LogAggregate> logWindows(
             PipelineConfig p, KeyedStream<LogEvent, String> events, OutputTag<LogEvent> late) {
-        return InterruptibleWindowOperator.aggregate(
+        return windowAggregate(
+                        p,
                         events,
-                        windows(p.window()),
-                        p.allowedLateness(),
                         late,
                         new LogAggregateFunction(),
                         new LogWindowFunction(p.name(), p.groupBy(), p.topPatterns()),
                         TypeInformation.of(LogAccumulator.class),
-                        TypeInformation.of(LogAggregate.class),
-                        "Aggregate " + p.name() + " " + describe(p.window()))
+                        TypeInformation.of(LogAggregate.class))
                 .uid("window-" + p.name());
     }
 
@@ -361,17 +362,52 @@ public final class StreamwatchJob {
     @VisibleForTesting
     static SingleOutputStreamOperator<MetricAggregate> metricWindows(
             PipelineConfig p, DataStream<MetricPoint> events, OutputTag<MetricPoint> late) {
-        return InterruptibleWindowOperator.aggregate(
+        return windowAggregate(
+                        p,
                         events.keyBy(e -> e.key, Types.STRING),
-                        windows(p.window()),
-                        p.allowedLateness(),
                         late,
                         new MetricAggregateFunction(),
                         new MetricWindowFunction(p.name(), p.groupBy()),
                         TypeInformation.of(MetricAccumulator.class),
-                        TypeInformation.of(MetricAggregate.class),
-                        "Aggregate " + p.name() + " " + describe(p.window()))
+                        TypeInformation.of(MetricAggregate.class))
                 .uid("window-" + p.name());
+    }
+
+    /**
+     * The window operator of a pipeline: {@link WindowAggregateOperator} (accumulators on the heap,
+     * in state only at checkpoints, no timers), or Flink's own window operator where records may be
+     * allowed lateness, which that one does not keep windows for.
+     */
+    private static <IN, ACC, OUT> SingleOutputStreamOperator<OUT> windowAggregate(
+            PipelineConfig p,
+            KeyedStream<IN, String> events,
+            OutputTag<IN> late,
+            AggregateFunction<IN, ACC, ACC> aggregate,
+            ProcessWindowFunction<ACC, OUT, String, TimeWindow> function,
+            TypeInformation<ACC> accumulatorType,
+            TypeInformation<OUT> outputType) {
+        String name = "Aggregate " + p.name() + " " + describe(p.window());
+        if (p.allowedLateness().isZero()) {
+            return WindowAggregateOperator.aggregate(
+                    events,
+                    windows(p.window()),
+                    late,
+                    aggregate,
+                    function,
+                    accumulatorType,
+                    outputType,
+                    name);
+        }
+        return InterruptibleWindowOperator.aggregate(
+                events,
+                windows(p.window()),
+                p.allowedLateness(),
+                late,
+                aggregate,
+                function,
+                accumulatorType,
+                outputType,
+                name);
     }
 
     private static <T> DataStream<T> union(List<DataStream<T>> streams) {

@@ -8,7 +8,7 @@ import io.streamwatch.config.PreAggregationConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.config.WindowConfig;
 import io.streamwatch.operators.InterruptibleBroadcastOperator;
-import io.streamwatch.operators.InterruptibleWindowOperator;
+import io.streamwatch.operators.WindowAggregateOperator;
 import io.streamwatch.sinks.KafkaSinks;
 import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.TestPipelines;
@@ -92,7 +92,7 @@ class JobGraphTest {
                             .orElseThrow();
             StreamOperator<?> op =
                     ((SimpleOperatorFactory<?>) window.getOperatorFactory()).getOperator();
-            assertThat(op).isInstanceOf(InterruptibleWindowOperator.class);
+            assertThat(op).isInstanceOf(WindowAggregateOperator.class);
         }
     }
 

@@ -76,7 +76,6 @@ class LogWindowsTest {
         log("search", T0 + 5_000, Level.WARN, "slow");
         log("checkout", T0 + MIN + 1, Level.INFO, "next window");
         assertThat(output()).isEmpty();
-        assertThat(harness.numEventTimeTimers()).isEqualTo(3);
 
         harness.processWatermark(T0 + MIN - 1);
 
@@ -103,8 +102,6 @@ class LogWindowsTest {
         LogAggregate search = out.stream().filter(a -> a.key.equals("search")).findFirst().get();
         assertThat(search.errorRatio).isZero();
         assertThat(search.topPatterns).isEmpty();
-        // The fired windows' timers are gone; the next window's timer waits.
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,603 @@
+package io.streamwatch.operators;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.internal.InternalValueState;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed event-time window aggregation whose open windows live on the heap and reach keyed state
+ * only when a checkpoint is taken. It replaces Flink's window operator on the job's hot path.
+ *
+ * <p>Why: Flink's window operator reads and writes each key's accumulator in the state backend for
+ * every record (with RocksDB, a native round trip and a serialization of the sketch each way) and
+ * keeps an event-time timer per key and window. Most of a window's records arrive in the seconds
+ * before it closes (the pre-aggregator sends its partials then), so most accumulators are born,
+ * folded and emitted between two checkpoints and never need the state backend at all. Here:
+ *
+ * <ul>
+ *   <li>Each window's accumulators are in a hash map by key; a record folds into it in place.
+ *   <li>No timers: when the watermark passes a window's end, the operator walks that window's map
+ *       and emits every key's aggregate, in slices with the input's turn in between (as {@link
+ *       TimerSlicer} does for timers), so a checkpoint barrier never waits behind a million keys.
+ *   <li>Before each checkpoint, the accumulators changed since the last one are written to keyed
+ *       state (namespace: the window), so the checkpoint holds every open window; a key's entry is
+ *       deleted when its window is done. On restore and rescale, each subtask loads the entries of
+ *       its key groups back onto the heap.
+ *   <li>The highest watermark the operator has acted on is checkpointed too, so a restored job
+ *       treats a record for a window it already emitted as late, as the uninterrupted run did,
+ *       instead of opening that window again (SPEC section 6).
+ *   <li>With more than {@code maxEntries} accumulators on the heap (say a million keys), and a
+ *       state backend that keeps state off the heap (RocksDB), the heap is spilled: every entry is
+ *       written to state and dropped, and later records of those windows are folded into fresh
+ *       entries that are merged into the state at the next checkpoint or spill. Such a window is
+ *       emitted by iterating its keys in the state backend.
+ * </ul>
+ *
+ * <p>A record whose window the watermark has passed goes to {@code lateData}. There is no allowed
+ * lateness: a window is emitted once and forgotten (a pipeline with allowed lateness uses {@link
+ * InterruptibleWindowOperator}, Flink's window operator). Results carry the window's max timestamp.
+ * The window function sees one accumulator per key and window, as with Flink's {@code aggregate}.
+ *
+ * @param <IN> the records
+ * @param <ACC> the accumulator
+ * @param <OUT> the aggregates
+ */
+public final class WindowAggregateOperator<IN, ACC, OUT>
+        extends AbstractUdfStreamOperator<OUT, ProcessWindowFunction<ACC, OUT, String, TimeWindow>>
+        implements OneInputStreamOperator<IN, OUT> {
+    private static final long serialVersionUID = 1L;
+
+    /** Accumulators on the heap per subtask, beyond which they are spilled to the state. */
+    public static final int DEFAULT_MAX_ENTRIES = 200_000;
+
+    private static final String STATE_NAME = "window-accumulators";
+
+    private final WindowAssigner<Object, TimeWindow> assigner;
+    private final AggregateFunction<IN, ACC, ACC> aggregate;
+    private final TypeInformation<ACC> accumulatorType;
+    private final OutputTag<IN> lateData;
+    private final int maxEntries;
+    private final long sliceNanos;
+    private final long turnNanos;
+
+    private transient MailboxExecutor mailbox;
+    private transient InternalValueState<String, TimeWindow, ACC> state;
+    private transient ListState<Long> watermarkState;
+    private transient TypeSerializer<ACC> accumulatorSerializer;
+    private transient boolean stateOffHeap;
+
+    /** Windows not yet emitted, by max timestamp. */
+    private transient TreeMap<Long, Pane<ACC>> open;
+
+    private transient int entries;
+
+    /** The watermark: the highest seen, restored included. */
+    private transient long watermark;
+
+    /** The highest watermark passed on downstream. */
+    private transient long emittedWatermark;
+
+    // The window being emitted in slices, and where the walk stands: over its heap entries, or
+    // over its keys in the state when it was spilled.
+    private transient Pane<ACC> emitting;
+    private transient Iterator<Map.Entry<String, Entry<ACC>>> entryWalk;
+    private transient Stream<String> storedKeys;
+    private transient Iterator<String> keyWalk;
+
+    private transient boolean resumeScheduled;
+    private transient long inputSeen;
+    private transient long inputSeenAtCheck;
+    private transient long turnEnd;
+
+    private transient TimestampedCollector<OUT> collector;
+    private transient WindowContext context;
+    private transient SingleValue<ACC> single;
+    private transient WindowAssigner.WindowAssignerContext assignerContext;
+    private transient Counter lateRecordsDropped;
+
+    private WindowAggregateOperator(
+            WindowAssigner<Object, TimeWindow> assigner,
+            AggregateFunction<IN, ACC, ACC> aggregate,
+            ProcessWindowFunction<ACC, OUT, String, TimeWindow> function,
+            TypeInformation<ACC> accumulatorType,
+            OutputTag<IN> lateData,
+            int maxEntries,
+            Duration slice,
+            Duration turn) {
+        super(function);
+        if (!assigner.isEventTime()) {
+            throw new IllegalArgumentException("event-time windows only: " + assigner);
+        }
+        this.assigner = assigner;
+        this.aggregate = aggregate;
+        this.accumulatorType = accumulatorType;
+        this.lateData = lateData;
+        this.maxEntries = maxEntries;
+        this.sliceNanos = slice.toNanos();
+        this.turnNanos = turn.toNanos();
+    }
+
+    /**
+     * As {@code input.window(assigner).sideOutputLateData(lateData).aggregate(..)}, with this
+     * operator.
+     */
+    public static <IN, ACC, OUT> SingleOutputStreamOperator<OUT> aggregate(
+            KeyedStream<IN, String> input,
+            WindowAssigner<Object, TimeWindow> assigner,
+            OutputTag<IN> lateData,
+            AggregateFunction<IN, ACC, ACC> aggregate,
+            ProcessWindowFunction<ACC, OUT, String, TimeWindow> function,
+            TypeInformation<ACC> accumulatorType,
+            TypeInformation<OUT> outputType,
+            String name) {
+        return input.transform(
+                name,
+                outputType,
+                create(
+                        assigner,
+                        lateData,
+                        aggregate,
+                        function,
+                        accumulatorType,
+                        DEFAULT_MAX_ENTRIES,
+                        TimerSlicer.SLICE,
+                        TimerSlicer.TURN));
+    }
+
+    /** The operator alone, for test harnesses. */
+    @VisibleForTesting
+    static <IN, ACC, OUT> WindowAggregateOperator<IN, ACC, OUT> create(
+            WindowAssigner<Object, TimeWindow> assigner,
+            OutputTag<IN> lateData,
+            AggregateFunction<IN, ACC, ACC> aggregate,
+            ProcessWindowFunction<ACC, OUT, String, TimeWindow> function,
+            TypeInformation<ACC> accumulatorType,
+            int maxEntries,
+            Duration slice,
+            Duration turn) {
+        return new WindowAggregateOperator<>(
+                assigner, aggregate, function, accumulatorType, lateData, maxEntries, slice, turn);
+    }
+
+    @Override
+    public void setMailboxExecutor(MailboxExecutor mailboxExecutor) {
+        super.setMailboxExecutor(mailboxExecutor);
+        this.mailbox = mailboxExecutor;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        accumulatorSerializer =
+                accumulatorType.createSerializer(getExecutionConfig().getSerializerConfig());
+        @SuppressWarnings("unchecked")
+        InternalValueState<String, TimeWindow, ACC> s =
+                (InternalValueState<String, TimeWindow, ACC>)
+                        getOrCreateKeyedState(
+                                new TimeWindow.Serializer(),
+                                new ValueStateDescriptor<>(STATE_NAME, accumulatorSerializer));
+        state = s;
+        // RocksDB serializes on every write, so the heap object may change afterwards, and
+        // spilling frees memory. The heap backend keeps the object itself.
+        stateOffHeap = getKeyedStateBackend().isSafeToReuseKVState();
+        watermarkState =
+                context.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+        open = new TreeMap<>();
+        entries = 0;
+        watermark = Long.MIN_VALUE;
+        emittedWatermark = Long.MIN_VALUE;
+        if (context.isRestored()) {
+            for (Long w : watermarkState.get()) {
+                // Every subtask saw the same watermarks before the barrier; the highest is the
+                // safe one: no window emitted anywhere opens again.
+                watermark = Math.max(watermark, w);
+            }
+            restoreEntries();
+        }
+    }
+
+    /** Loads the entries of this subtask's key groups back onto the heap. */
+    private void restoreEntries() throws Exception {
+        List<Tuple2<String, TimeWindow>> stored = new ArrayList<>();
+        try (Stream<Tuple2<String, TimeWindow>> keys =
+                this.<String>getKeyedStateBackend().<TimeWindow>getKeysAndNamespaces(STATE_NAME)) {
+            keys.forEach(stored::add);
+        }
+        boolean spill = stateOffHeap && stored.size() > maxEntries;
+        for (Tuple2<String, TimeWindow> kw : stored) {
+            Pane<ACC> pane = pane(kw.f1);
+            if (spill) {
+                pane.spilled = true;
+                continue;
+            }
+            setCurrentKey(kw.f0);
+            state.setCurrentNamespace(kw.f1);
+            Entry<ACC> e = new Entry<>(state.value());
+            e.persisted = true;
+            pane.entries.put(kw.f0, e);
+            entries++;
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        collector = new TimestampedCollector<>(output);
+        context = new WindowContext();
+        single = new SingleValue<>();
+        assignerContext =
+                new WindowAssigner.WindowAssignerContext() {
+                    @Override
+                    public long getCurrentProcessingTime() {
+                        return getProcessingTimeService().getCurrentProcessingTime();
+                    }
+                };
+        lateRecordsDropped = getMetricGroup().counter("numLateRecordsDropped");
+        if (watermark != Long.MIN_VALUE) {
+            // Restored: the windows the watermark had passed are emitted without waiting for
+            // the input's next watermark.
+            scheduleResume();
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<IN> element) throws Exception {
+        inputSeen++;
+        IN value = element.getValue();
+        long ts = element.getTimestamp();
+        boolean late = true;
+        for (TimeWindow w : assigner.assignWindows(value, ts, assignerContext)) {
+            if (w.maxTimestamp() > watermark) {
+                late = false;
+                add(w, value);
+            }
+        }
+        if (late) {
+            if (lateData != null) {
+                output.collect(lateData, element);
+            } else {
+                lateRecordsDropped.inc();
+            }
+        }
+    }
+
+    private void add(TimeWindow w, IN value) throws Exception {
+        String key = (String) getCurrentKey();
+        Pane<ACC> pane = open.get(w.maxTimestamp());
+        Entry<ACC> e = pane == null ? null : pane.entries.get(key);
+        if (e == null) {
+            if (entries >= maxEntries && stateOffHeap) {
+                spill();
+            }
+            pane = pane(w);
+            e = new Entry<>(aggregate.createAccumulator());
+            pane.entries.put(key, e);
+            entries++;
+        }
+        e.accumulator = aggregate.add(value, e.accumulator);
+        e.dirty = true;
+    }
+
+    private Pane<ACC> pane(TimeWindow w) {
+        Pane<ACC> pane = open.get(w.maxTimestamp());
+        if (pane == null) {
+            pane = new Pane<>(w);
+            open.put(w.maxTimestamp(), pane);
+        }
+        return pane;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Watermarks: emitting windows in slices
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        inputSeen++;
+        watermark = Math.max(watermark, mark.getTimestamp());
+        if (watermark == Long.MAX_VALUE) {
+            // The end of a bounded input: the task finishes next, and would not run a resumption.
+            fire(false);
+        } else if (!resumeScheduled) {
+            fire(true);
+        }
+    }
+
+    /**
+     * Emits every window the watermark has passed, then passes the watermark on. When sliced, it
+     * stops after a slice (or for a mail) and resumes after the input's turn.
+     */
+    private void fire(boolean sliced) throws Exception {
+        long sliceEnd = System.nanoTime() + sliceNanos;
+        while (emitting != null || startNextWindow()) {
+            if (emitStep()) {
+                finishWindow();
+            } else if (sliced && (System.nanoTime() >= sliceEnd || mailbox.shouldInterrupt())) {
+                turnEnd = System.nanoTime() + turnNanos;
+                inputSeenAtCheck = inputSeen;
+                scheduleResume();
+                return;
+            }
+        }
+        if (watermark > emittedWatermark) {
+            emittedWatermark = watermark;
+            output.emitWatermark(new Watermark(watermark));
+        }
+    }
+
+    /** Takes the oldest window the watermark has passed for emitting; false if there is none. */
+    private boolean startNextWindow() throws Exception {
+        Map.Entry<Long, Pane<ACC>> first = open.firstEntry();
+        if (first == null || first.getKey() > watermark) {
+            return false;
+        }
+        open.pollFirstEntry();
+        emitting = first.getValue();
+        if (emitting.spilled) {
+            // What came since the spill joins the stored figures; then the walk is over the keys
+            // in the state (RocksDB's iterator reads a snapshot, so deleting behind it is safe).
+            write(emitting);
+            storedKeys = this.<String>getKeyedStateBackend().getKeys(STATE_NAME, emitting.window);
+            keyWalk = storedKeys.iterator();
+        } else {
+            entryWalk = emitting.entries.entrySet().iterator();
+        }
+        return true;
+    }
+
+    /** Emits one key of the window being emitted; true when the window is done. */
+    private boolean emitStep() throws Exception {
+        TimeWindow w = emitting.window;
+        if (keyWalk != null) {
+            if (!keyWalk.hasNext()) {
+                return true;
+            }
+            String key = keyWalk.next();
+            setCurrentKey(key);
+            state.setCurrentNamespace(w);
+            ACC acc = state.value();
+            if (acc != null) {
+                emit(key, w, acc);
+                state.clear();
+            }
+            return false;
+        }
+        if (!entryWalk.hasNext()) {
+            return true;
+        }
+        Map.Entry<String, Entry<ACC>> next = entryWalk.next();
+        // Off the heap before it is emitted: a checkpoint between two slices holds only the
+        // entries not emitted yet.
+        entryWalk.remove();
+        entries--;
+        Entry<ACC> e = next.getValue();
+        emit(next.getKey(), w, e.accumulator);
+        if (e.persisted) {
+            setCurrentKey(next.getKey());
+            state.setCurrentNamespace(w);
+            state.clear();
+        }
+        return false;
+    }
+
+    private void finishWindow() {
+        if (storedKeys != null) {
+            storedKeys.close();
+        }
+        emitting = null;
+        entryWalk = null;
+        storedKeys = null;
+        keyWalk = null;
+    }
+
+    private void emit(String key, TimeWindow w, ACC acc) throws Exception {
+        collector.setAbsoluteTimestamp(w.maxTimestamp());
+        context.window = w;
+        single.value = acc;
+        userFunction.process(key, context, single, collector);
+    }
+
+    private void scheduleResume() {
+        resumeScheduled = true;
+        mailbox.execute(
+                MailboxExecutor.MailOptions.deferrable(),
+                this::checkTurn,
+                "Emit the remaining windows the watermark has passed");
+    }
+
+    /**
+     * A mail runs between two reads of the input, so a mail that puts itself back lets the input in
+     * one record at a time, and sees when the input has nothing more to give (as in {@link
+     * TimerSlicer}).
+     */
+    private void checkTurn() throws Exception {
+        if (inputSeen != inputSeenAtCheck && System.nanoTime() < turnEnd) {
+            inputSeenAtCheck = inputSeen;
+            scheduleResume();
+            return;
+        }
+        resumeScheduled = false;
+        fire(true);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // State: written at checkpoints, and when the heap is full
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        if (emitting != null && !emitting.spilled) {
+            write(emitting);
+        }
+        for (Pane<ACC> pane : open.values()) {
+            write(pane);
+        }
+        watermarkState.update(List.of(watermark));
+        super.snapshotState(context);
+    }
+
+    /**
+     * Writes a window's changed entries to the state. The entries of a spilled window are additions
+     * to what the state holds: they are merged into it and leave the heap.
+     */
+    private void write(Pane<ACC> pane) throws Exception {
+        Iterator<Map.Entry<String, Entry<ACC>>> it = pane.entries.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Entry<ACC>> kv = it.next();
+            Entry<ACC> e = kv.getValue();
+            if (!e.dirty) {
+                continue;
+            }
+            setCurrentKey(kv.getKey());
+            state.setCurrentNamespace(pane.window);
+            if (pane.spilled) {
+                ACC stored = state.value();
+                state.update(
+                        stored == null ? e.accumulator : aggregate.merge(stored, e.accumulator));
+                it.remove();
+                entries--;
+            } else {
+                state.update(
+                        stateOffHeap ? e.accumulator : accumulatorSerializer.copy(e.accumulator));
+                e.dirty = false;
+                e.persisted = true;
+            }
+        }
+    }
+
+    /** Moves every open window's entries to the state, to free the heap. */
+    private void spill() throws Exception {
+        for (Pane<ACC> pane : open.values()) {
+            write(pane);
+            entries -= pane.entries.size();
+            pane.entries.clear();
+            pane.spilled = true;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (storedKeys != null) {
+            storedKeys.close();
+        }
+        super.close();
+    }
+
+    /** Accumulators on the heap now, for tests. */
+    @VisibleForTesting
+    int heapEntries() {
+        return entries;
+    }
+
+    /** One key's accumulator in one window. */
+    private static final class Entry<ACC> {
+        ACC accumulator;
+
+        /** Changed since it was last written to the state. */
+        boolean dirty;
+
+        /** The state holds a copy, to delete when the window is done. */
+        boolean persisted;
+
+        Entry(ACC accumulator) {
+            this.accumulator = accumulator;
+        }
+    }
+
+    /** One window's accumulators by key. */
+    private static final class Pane<ACC> {
+        final TimeWindow window;
+        final Map<String, Entry<ACC>> entries = new HashMap<>();
+
+        /**
+         * Its entries were moved to the state: the state holds the window's figures, the heap only
+         * what came since.
+         */
+        boolean spilled;
+
+        Pane(TimeWindow window) {
+            this.window = window;
+        }
+    }
+
+    /** The window function's view of one accumulator. */
+    private static final class SingleValue<T> implements Iterable<T> {
+        T value;
+
+        @Override
+        public Iterator<T> iterator() {
+            return Collections.singletonList(value).iterator();
+        }
+    }
+
+    /** What the window function may ask: the window, the time, and side outputs. */
+    private final class WindowContext
+            extends ProcessWindowFunction<ACC, OUT, String, TimeWindow>.Context {
+        TimeWindow window;
+
+        WindowContext() {
+            userFunction.super();
+        }
+
+        @Override
+        public TimeWindow window() {
+            return window;
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return getProcessingTimeService().getCurrentProcessingTime();
+        }
+
+        @Override
+        public long currentWatermark() {
+            return watermark;
+        }
+
+        @Override
+        public KeyedStateStore windowState() {
+            throw new UnsupportedOperationException("no per-window state in this operator");
+        }
+
+        @Override
+        public KeyedStateStore globalState() {
+            return getKeyedStateStore();
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> outputTag, X value) {
+            output.collect(outputTag, new StreamRecord<>(value, window.maxTimestamp()));
+        }
+    }
+}

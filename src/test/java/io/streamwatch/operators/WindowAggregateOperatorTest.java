@@ -1,0 +1,397 @@
+package io.streamwatch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link WindowAggregateOperator} in Flink's keyed operator harness. Records are {@code
+ * "key,value"}; the window emits {@code "key@start:count:sum"}. Expected outputs come from the
+ * test's own model of the input: for every key and window, the count and sum of the records that
+ * were on time when they arrived.
+ */
+class WindowAggregateOperatorTest {
+    private static final long SIZE = 10_000;
+    private static final OutputTag<String> LATE = new OutputTag<>("late", Types.STRING);
+
+    @Test
+    void emitsEveryKeysWindowAtTheWatermarkWithoutTimersOrState() throws Exception {
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.open();
+            record(h, "a,1", 1_000);
+            record(h, "a,2", 9_999);
+            record(h, "b,5", 2_000);
+            record(h, "a,7", 10_000);
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numKeyedStateEntries()).isZero();
+
+            h.processWatermark(new Watermark(9_999));
+            runMails(h);
+
+            assertThat(values(h)).containsExactlyInAnyOrder("a@0:2:3", "b@0:1:5");
+            assertThat(watermarks(h)).containsExactly(new Watermark(9_999));
+            record(h, "c,1", 9_999);
+            assertThat(h.getSideOutput(LATE)).extracting(StreamRecord::getValue).contains("c,1");
+            assertThat(((WindowAggregateOperator<?, ?, ?>) h.getOperator()).heapEntries())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCheckpointWritesOpenWindowsToStateAndARestoreEmitsThemOnce() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.open();
+            record(h, "a,1", 1_000);
+            record(h, "b,2", 12_000);
+            h.processWatermark(new Watermark(10_000));
+            runMails(h);
+            assertThat(values(h)).containsExactly("a@0:1:1");
+            record(h, "b,3", 13_000);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.initializeState(snapshot);
+            h.open();
+            // The restored job remembers its watermark: window [0, 10s) stays emitted.
+            record(h, "a,100", 5_000);
+            record(h, "b,4", 14_000);
+            h.processWatermark(new Watermark(5_000));
+            runMails(h);
+            h.processWatermark(new Watermark(19_999));
+            runMails(h);
+
+            assertThat(values(h)).containsExactly("b@10000:3:9");
+            assertThat(h.getSideOutput(LATE)).extracting(StreamRecord::getValue).contains("a,100");
+        }
+    }
+
+    @Test
+    void aCheckpointBetweenSlicesHoldsTheKeysNotEmittedYet() throws Exception {
+        OperatorSubtaskState snapshot;
+        List<String> before;
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.open();
+            for (String k : List.of("a", "b", "c", "d", "e")) {
+                record(h, k + ",1", 1_000);
+            }
+            h.processWatermark(new Watermark(10_000));
+            runOneMail(h);
+            before = values(h);
+            assertThat(watermarks(h)).isEmpty();
+            snapshot = h.snapshot(1, 1);
+        }
+        assertThat(before).hasSize(2);
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.initializeState(snapshot);
+            h.open();
+            // No new watermark needed: the restored one emits the rest.
+            runMails(h);
+            List<String> all = new ArrayList<>(before);
+            all.addAll(values(h));
+            assertThat(all)
+                    .containsExactlyInAnyOrder(
+                            "a@0:1:1", "b@0:1:1", "c@0:1:1", "d@0:1:1", "e@0:1:1");
+        }
+    }
+
+    @Test
+    void theInputGetsATurnBetweenSlicesAndSeesTheNewWatermark() throws Exception {
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.open();
+            for (String k : List.of("a", "b", "c")) {
+                record(h, k + ",1", 1_000);
+            }
+            h.processWatermark(new Watermark(10_000));
+            record(h, "z,1", 2_000);
+            record(h, "z,2", 15_000);
+            runMails(h);
+            assertThat(values(h)).containsExactlyInAnyOrder("a@0:1:1", "b@0:1:1", "c@0:1:1");
+            assertThat(h.getSideOutput(LATE)).extracting(StreamRecord::getValue).contains("z,1");
+            h.processWatermark(Watermark.MAX_WATERMARK);
+            assertThat(values(h)).contains("z@10000:1:2");
+        }
+    }
+
+    @Test
+    void slidingWindowsCountARecordInEveryWindowItFallsIn() throws Exception {
+        WindowAssigner<Object, TimeWindow> sliding =
+                SlidingEventTimeWindows.of(Duration.ofSeconds(20), Duration.ofSeconds(10));
+        try (var h = harness(sliding, 1000, Duration.ZERO)) {
+            h.open();
+            record(h, "a,1", 15_000);
+            h.processWatermark(Watermark.MAX_WATERMARK);
+            assertThat(values(h)).containsExactly("a@0:1:1", "a@10000:1:1");
+        }
+    }
+
+    /** Rescaling from one subtask to two: each emits its key groups' windows, once. */
+    @Test
+    void aRestoreAtAnotherParallelismSplitsTheWindowsByKeyGroup() throws Exception {
+        OperatorSubtaskState snapshot;
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add("k" + i);
+        }
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1), 128, 1, 0)) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.open();
+            for (String k : keys) {
+                record(h, k + ",2", 11_000);
+            }
+            h.processWatermark(new Watermark(10_000));
+            snapshot = h.snapshot(1, 1);
+        }
+        List<String> all = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState part =
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            snapshot, 128, 1, 2, subtask);
+            try (var h = harness(tumbling(), 1000, Duration.ofHours(1), 128, 2, subtask)) {
+                h.setStateBackend(new EmbeddedRocksDBStateBackend());
+                h.initializeState(part);
+                h.open();
+                // A record of this subtask for the window both had emitted: late in each.
+                int me = subtask;
+                String own =
+                        keys.stream()
+                                .filter(
+                                        k ->
+                                                KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                                                k, 128, 2)
+                                                        == me)
+                                .findFirst()
+                                .orElseThrow();
+                record(h, own + ",1", 400);
+                h.processWatermark(Watermark.MAX_WATERMARK);
+                List<String> mine = values(h);
+                assertThat(mine).isNotEmpty();
+                all.addAll(mine);
+                assertThat(h.getSideOutput(LATE)).hasSize(1);
+            }
+        }
+        assertThat(all)
+                .containsExactlyInAnyOrderElementsOf(
+                        keys.stream().map(k -> k + "@10000:1:2").toList());
+    }
+
+    /**
+     * Random records, watermarks, checkpoints with a restore right after them (a crash), and slices
+     * left unfinished, against the model; a heap of three entries makes RocksDB runs spill all the
+     * time.
+     */
+    @ParameterizedTest
+    @CsvSource({"rocksdb,3,1", "rocksdb,1000,2", "hashmap,3,3", "hashmap,1000,4"})
+    void matchesTheModelThroughSpillsCheckpointsAndRestores(
+            String backend, int maxEntries, long seed) throws Exception {
+        Random random = new Random(seed);
+        Map<String, long[]> model = new TreeMap<>();
+        long modelWatermark = Long.MIN_VALUE;
+        int modelLate = 0;
+        List<String> out = new ArrayList<>();
+        int late = 0;
+        var h = harness(tumbling(), maxEntries, Duration.ZERO);
+        h.setStateBackend(backend(backend));
+        h.open();
+        long now = 0;
+        for (int step = 0; step < 1500; step++) {
+            int action = random.nextInt(100);
+            if (action < 80) {
+                String key = "k" + random.nextInt(12);
+                long ts = Math.max(0, now + random.nextInt(25_000) - 5_000);
+                long value = random.nextInt(100);
+                record(h, key + "," + value, ts);
+                long windowStart = ts - ts % SIZE;
+                if (windowStart + SIZE - 1 <= modelWatermark) {
+                    modelLate++;
+                } else {
+                    long[] cs = model.computeIfAbsent(key + "@" + windowStart, x -> new long[2]);
+                    cs[0]++;
+                    cs[1] += value;
+                }
+            } else if (action < 97) {
+                now += random.nextInt(6_000);
+                modelWatermark = Math.max(modelWatermark, now);
+                h.processWatermark(new Watermark(now));
+                if (random.nextBoolean()) {
+                    runMails(h);
+                } else {
+                    for (int i = random.nextInt(4); i > 0; i--) {
+                        runOneMail(h);
+                    }
+                }
+            } else {
+                OperatorSubtaskState snapshot = h.snapshot(step, step);
+                out.addAll(values(h));
+                late += h.getSideOutput(LATE) == null ? 0 : h.getSideOutput(LATE).size();
+                h.close();
+                h = harness(tumbling(), maxEntries, Duration.ZERO);
+                h.setStateBackend(backend(backend));
+                h.initializeState(snapshot);
+                h.open();
+            }
+        }
+        h.processWatermark(Watermark.MAX_WATERMARK);
+        out.addAll(values(h));
+        late += h.getSideOutput(LATE) == null ? 0 : h.getSideOutput(LATE).size();
+        h.close();
+
+        List<String> want = new ArrayList<>();
+        model.forEach((kw, cs) -> want.add(kw + ":" + cs[0] + ":" + cs[1]));
+        assertThat(out).containsExactlyInAnyOrderElementsOf(want);
+        assertThat(late).isEqualTo(modelLate);
+        assertThat(modelLate).as("the run has late records").isPositive();
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private static org.apache.flink.runtime.state.StateBackend backend(String name) {
+        return name.equals("rocksdb")
+                ? new EmbeddedRocksDBStateBackend()
+                : new HashMapStateBackend();
+    }
+
+    private static WindowAssigner<Object, TimeWindow> tumbling() {
+        return TumblingEventTimeWindows.of(Duration.ofMillis(SIZE));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(
+            WindowAssigner<Object, TimeWindow> assigner, int maxEntries, Duration turn)
+            throws Exception {
+        return harness(assigner, maxEntries, turn, 128, 1, 0);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(
+            WindowAssigner<Object, TimeWindow> assigner,
+            int maxEntries,
+            Duration turn,
+            int maxParallelism,
+            int parallelism,
+            int subtask)
+            throws Exception {
+        // A slice of zero: one key per slice, so every step of the emitting is visible.
+        WindowAggregateOperator<String, long[], String> op =
+                WindowAggregateOperator.create(
+                        assigner,
+                        LATE,
+                        new CountAndSum(),
+                        new Format(),
+                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                        maxEntries,
+                        Duration.ZERO,
+                        turn);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                op,
+                r -> r.substring(0, r.indexOf(',')),
+                Types.STRING,
+                maxParallelism,
+                parallelism,
+                subtask);
+    }
+
+    private static void record(
+            KeyedOneInputStreamOperatorTestHarness<String, String, String> h, String r, long ts)
+            throws Exception {
+        h.processElement(new StreamRecord<>(r, ts));
+    }
+
+    /** The values emitted since the last call. */
+    private static List<String> values(
+            KeyedOneInputStreamOperatorTestHarness<String, String, String> h) {
+        List<String> v = h.extractOutputValues();
+        h.getOutput().removeIf(StreamRecord.class::isInstance);
+        return v;
+    }
+
+    private static List<Watermark> watermarks(
+            KeyedOneInputStreamOperatorTestHarness<String, String, String> h) {
+        return h.getOutput().stream()
+                .filter(Watermark.class::isInstance)
+                .map(Watermark.class::cast)
+                .toList();
+    }
+
+    private static boolean runOneMail(
+            KeyedOneInputStreamOperatorTestHarness<String, String, String> h) throws Exception {
+        Optional<Mail> mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
+        if (mail.isPresent()) {
+            mail.get().run();
+        }
+        return mail.isPresent();
+    }
+
+    private static void runMails(KeyedOneInputStreamOperatorTestHarness<String, String, String> h)
+            throws Exception {
+        int n = 0;
+        while (runOneMail(h)) {
+            assertThat(++n).as("the emitting ends").isLessThan(100_000);
+        }
+    }
+
+    /** Count and sum of the records' values. */
+    private static final class CountAndSum implements AggregateFunction<String, long[], long[]> {
+        @Override
+        public long[] createAccumulator() {
+            return new long[2];
+        }
+
+        @Override
+        public long[] add(String r, long[] acc) {
+            acc[0]++;
+            acc[1] += Long.parseLong(r.substring(r.indexOf(',') + 1));
+            return acc;
+        }
+
+        @Override
+        public long[] getResult(long[] acc) {
+            return acc;
+        }
+
+        @Override
+        public long[] merge(long[] a, long[] b) {
+            a[0] += b[0];
+            a[1] += b[1];
+            return a;
+        }
+    }
+
+    private static final class Format
+            extends ProcessWindowFunction<long[], String, String, TimeWindow> {
+        @Override
+        public void process(String key, Context ctx, Iterable<long[]> accs, Collector<String> out) {
+            long[] acc = accs.iterator().next();
+            out.collect(key + "@" + ctx.window().getStart() + ":" + acc[0] + ":" + acc[1]);
+        }
+    }
+}
