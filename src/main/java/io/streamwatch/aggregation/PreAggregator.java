@@ -4,12 +4,21 @@ import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricPoint;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -32,9 +41,13 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *       of this one's. An event whose window this task's watermark has already passed is sent on as
  *       it is, so the windows judge its lateness themselves (and the late-events topic gets the
  *       real event).
- *   <li>Everything held is sent before each checkpoint barrier ({@link #prepareSnapshotPreBarrier})
- *       and before the task turns idle, so this operator has no state: what it held is in the
- *       checkpoint as window state downstream.
+ *   <li>What is held at a checkpoint goes into the checkpoint as operator state (as the partial
+ *       events it would send), with the source offsets past the events it stands for; a restored
+ *       task sends it on at once. Sending it before every barrier instead would hand the windows
+ *       several partials per key and window, each kept there across the checkpoint: the windows
+ *       would write all their keys to state at every checkpoint. Held to the window's end, the
+ *       partials reach the windows just before the watermark that closes them. Everything held is
+ *       also sent before the task turns idle.
  *   <li>While a task is idle, the others' watermark moves on without it; when it gets events again,
  *       its own watermark may be behind the windows' for a while, and what it combined could arrive
  *       late. So after idleness it sends events on as they are until its watermark has moved a
@@ -79,6 +92,16 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     private transient boolean resumed;
     private transient StreamRecord<T> out;
 
+    /** The partials held at the last checkpoint, as the events that stand for them. */
+    private transient ListState<T> heldState;
+
+    /** This task's watermark at the last checkpoint. */
+    private transient ListState<Long> watermarkState;
+
+    private transient long restoredWatermark;
+
+    private transient MailboxExecutor mailbox;
+
     /**
      * @param slotsPerKey how many partials one key may have per window (see {@link #slot})
      */
@@ -106,15 +129,78 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     /** The event that stands for {@code partial}, stamped with its window's max timestamp. */
     protected abstract T result(P partial, long windowMaxTimestamp);
 
+    /** The type of the events, for the checkpointed partials. */
+    protected abstract TypeInformation<T> eventType();
+
+    /** The time of an event {@link #result} made: its window's max timestamp. */
+    protected abstract long timestamp(T partialEvent);
+
+    @Override
+    public void setMailboxExecutor(MailboxExecutor mailboxExecutor) {
+        super.setMailboxExecutor(mailboxExecutor);
+        this.mailbox = mailboxExecutor;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        heldState =
+                context.getOperatorStateStore()
+                        .getListState(new ListStateDescriptor<>("held-partials", eventType()));
+        watermarkState =
+                context.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+        restoredWatermark = Long.MIN_VALUE;
+        // The highest of the tasks' (after a rescale a task may read another's partitions):
+        // events at or before it pass uncombined, as they did before the restore, so the
+        // windows judge them one by one (passing an event on is always correct).
+        for (Long w : watermarkState.get()) {
+            restoredWatermark = Math.max(restoredWatermark, w);
+        }
+    }
+
+    /** The partials held go into the checkpoint; they stay held. */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<T> held = new ArrayList<>(entries);
+        for (Map.Entry<Long, Map<String, Object[]>> w : byWindow.entrySet()) {
+            for (Object[] slots : w.getValue().values()) {
+                for (Object partial : slots) {
+                    if (partial != null) {
+                        @SuppressWarnings("unchecked")
+                        P p = (P) partial;
+                        held.add(result(p, w.getKey()));
+                    }
+                }
+            }
+        }
+        heldState.update(held);
+        watermarkState.update(List.of(watermark));
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
         byWindow = new TreeMap<>();
         currentWindow = null;
         entries = 0;
-        watermark = Long.MIN_VALUE;
+        watermark = restoredWatermark;
         combineFrom = Long.MIN_VALUE;
         out = new StreamRecord<>(null);
+        List<T> restored = new ArrayList<>();
+        heldState.get().forEach(restored::add);
+        if (!restored.isEmpty()) {
+            // Sent on at once, from the mailbox (before any input): early is always correct, and
+            // after a rescale two of them may be for the same key and window.
+            mailbox.execute(
+                    () -> {
+                        for (T e : restored) {
+                            output.collect(new StreamRecord<>(e, timestamp(e)));
+                        }
+                    },
+                    "Send the partials held at the checkpoint");
+        }
     }
 
     @Override
@@ -175,12 +261,6 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             resumed = true;
         }
         super.processWatermarkStatus(status);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flushAll();
-        super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
@@ -272,6 +352,16 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             partial.timestamp = windowMaxTimestamp;
             return partial;
         }
+
+        @Override
+        protected TypeInformation<LogEvent> eventType() {
+            return TypeInformation.of(LogEvent.class);
+        }
+
+        @Override
+        protected long timestamp(LogEvent partialEvent) {
+            return partialEvent.timestamp;
+        }
     }
 
     /**
@@ -348,6 +438,16 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             // One value needs no array: the point is sent as the event it was.
             partial.values = v.size == 1 ? null : Arrays.copyOf(v.values, v.size);
             return partial;
+        }
+
+        @Override
+        protected TypeInformation<MetricPoint> eventType() {
+            return TypeInformation.of(MetricPoint.class);
+        }
+
+        @Override
+        protected long timestamp(MetricPoint partialEvent) {
+            return partialEvent.timestamp;
         }
     }
 }

@@ -7,7 +7,7 @@ import java.io.Serializable;
  * shuffled to the windows (docs/configuration.md, "Pre-aggregation"). It exists because the
  * windows' cost is per record reaching them (a network hop, a state read and write, a timer):
  * combining first sends one partial aggregate per key and window instead. Results are the same; the
- * partials are flushed before every checkpoint barrier, so the operator keeps no state.
+ * partials held at a checkpoint are in it as operator state.
  *
  * @param enabled combine before the shuffle (tumbling windows only; sliding ones pass records on)
  * @param maxEntries partial aggregates a source task holds at most; beyond, all are sent at once

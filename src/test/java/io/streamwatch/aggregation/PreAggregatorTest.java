@@ -1,6 +1,7 @@
 package io.streamwatch.aggregation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
@@ -10,19 +11,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pre-aggregator in a test harness: what it holds, when it lets go (watermark, checkpoint
- * barrier, idleness, end of input, the entry bound, a full partial), and that the windows fold its
- * partials to the very figures they fold from the events themselves.
+ * The pre-aggregator in a test harness: what it holds, when it lets go (watermark, idleness, end of
+ * input, the entry bound, a full partial, a restore from a checkpoint), and that the windows fold
+ * its partials to the very figures they fold from the events themselves.
  */
 class PreAggregatorTest {
     private static final long MINUTE = 60_000;
@@ -137,12 +142,31 @@ class PreAggregatorTest {
     }
 
     @Test
-    void everythingHeldGoesBeforeABarrierWhenIdleAndAtTheEnd() throws Exception {
+    void aCheckpointKeepsWhatIsHeldAndARestoredTaskSendsItAtOnce() throws Exception {
         openLogs(1000);
         logs.processElement(line("a", T0, Level.INFO, "x"), T0);
-        logs.processElement(line("a", T0 + 3 * MINUTE, Level.DEBUG, "y"), T0 + 3 * MINUTE);
-        logs.prepareSnapshotPreBarrier(1);
-        assertThat(records(output(logs))).hasSize(2);
+        logs.processElement(line("a", T0 + 1, Level.INFO, "x"), T0 + 1);
+        logs.processElement(line("b", T0 + 3 * MINUTE, Level.DEBUG, "y"), T0 + 3 * MINUTE);
+        OperatorSubtaskState snapshot = logs.snapshot(1, 1);
+        assertThat(records(output(logs))).isEmpty();
+        assertThat(((PreAggregator<?, ?>) logs.getOneInputOperator()).held()).isEqualTo(2);
+        logs.close();
+
+        logs =
+                new OneInputStreamOperatorTestHarness<>(
+                        new PreAggregator.Logs(Duration.ofMinutes(1), 1000));
+        logs.initializeState(snapshot);
+        logs.open();
+        runMails(logs);
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(r -> r.getValue().key, r -> r.getValue().count, r -> r.getTimestamp())
+                .containsExactlyInAnyOrder(
+                        tuple("a", 2L, T0 + MINUTE - 1), tuple("b", 1L, T0 + 4 * MINUTE - 1));
+    }
+
+    @Test
+    void everythingHeldGoesWhenIdleAndAtTheEnd() throws Exception {
+        openLogs(1000);
 
         logs.processElement(line("a", T0, Level.INFO, "x"), T0);
         logs.processWatermarkStatus(WatermarkStatus.IDLE);
@@ -238,7 +262,18 @@ class PreAggregatorTest {
                     direct.watermark = Math.max(direct.watermark, ts - 2_000);
                     logs.processWatermark(new Watermark(ts - 2_000));
                 }
-                case 1 -> logs.prepareSnapshotPreBarrier(i);
+                case 1 -> {
+                    // A checkpoint and a restore from it, as after a crash right after it.
+                    OperatorSubtaskState snapshot = logs.snapshot(i, i);
+                    combined.receive(output(logs));
+                    logs.close();
+                    logs =
+                            new OneInputStreamOperatorTestHarness<>(
+                                    new PreAggregator.Logs(Duration.ofMinutes(1), 50));
+                    logs.initializeState(snapshot);
+                    logs.open();
+                    runMails(logs);
+                }
                 case 2 -> logs.processWatermarkStatus(WatermarkStatus.IDLE);
                 default -> {}
             }
@@ -256,6 +291,13 @@ class PreAggregatorTest {
                     assertThat(other.levels).as(k).containsExactly(acc.levels);
                     assertThat(other.patterns.keySet()).as(k).isEqualTo(acc.patterns.keySet());
                 });
+    }
+
+    private static void runMails(OneInputStreamOperatorTestHarness<?, ?> harness) throws Exception {
+        Optional<Mail> mail;
+        while ((mail = harness.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent()) {
+            mail.get().run();
+        }
     }
 
     /** A model of the keyed tumbling window: folds what is not late, counts what is. */
