@@ -79,8 +79,22 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         implements OneInputStreamOperator<IN, OUT> {
     private static final long serialVersionUID = 1L;
 
-    /** Accumulators on the heap per subtask, beyond which they are spilled to the state. */
-    public static final int DEFAULT_MAX_ENTRIES = 200_000;
+    /**
+     * Heap bytes per accumulator entry the automatic bound assumes: a metric key's sketch with a
+     * few samples, its map entry and key are about 1 KB; it also leaves room for the other
+     * operators and window subtasks of the TaskManager.
+     */
+    static final long BYTES_PER_ENTRY_BUDGET = 16 * 1024;
+
+    /**
+     * Accumulators on the heap per subtask, beyond which they are spilled to the state: one per 16
+     * KB of the JVM's maximum heap, between 10,000 and 1,000,000 (about 33,000 in the shipped
+     * TaskManager, 130,000 with a 2 GB heap).
+     */
+    public static int automaticMaxEntries() {
+        long n = Runtime.getRuntime().maxMemory() / BYTES_PER_ENTRY_BUDGET;
+        return (int) Math.max(10_000, Math.min(1_000_000, n));
+    }
 
     private static final String STATE_NAME = "window-accumulators";
 
@@ -88,10 +102,14 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     private final AggregateFunction<IN, ACC, ACC> aggregate;
     private final TypeInformation<ACC> accumulatorType;
     private final OutputTag<IN> lateData;
-    private final int maxEntries;
+
+    /** Fixed here, or 0 for {@link #automaticMaxEntries()} where the operator runs. */
+    private final int configuredMaxEntries;
+
     private final long sliceNanos;
     private final long turnNanos;
 
+    private transient int maxEntries;
     private transient MailboxExecutor mailbox;
     private transient InternalValueState<String, TimeWindow, ACC> state;
     private transient ListState<Long> watermarkState;
@@ -144,7 +162,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         this.aggregate = aggregate;
         this.accumulatorType = accumulatorType;
         this.lateData = lateData;
-        this.maxEntries = maxEntries;
+        this.configuredMaxEntries = maxEntries;
         this.sliceNanos = slice.toNanos();
         this.turnNanos = turn.toNanos();
     }
@@ -171,7 +189,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
                         aggregate,
                         function,
                         accumulatorType,
-                        DEFAULT_MAX_ENTRIES,
+                        0,
                         TimerSlicer.SLICE,
                         TimerSlicer.TURN));
     }
@@ -200,6 +218,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        maxEntries = configuredMaxEntries > 0 ? configuredMaxEntries : automaticMaxEntries();
         accumulatorSerializer =
                 accumulatorType.createSerializer(getExecutionConfig().getSerializerConfig());
         @SuppressWarnings("unchecked")
