@@ -1,11 +1,19 @@
 package io.streamwatch.formats;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF), with a fast path
  * for ASCII, which most log records are. Jackson would only notice bad bytes inside strings it
  * decodes, and would let them through in fields it skips.
  */
 public final class Utf8 {
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Utf8() {}
 
     /** Index of the first byte of the first invalid sequence, or -1 when all is valid. */
@@ -17,6 +25,13 @@ public final class Utf8 {
     public static int firstInvalid(byte[] b, int n) {
         int i = 0;
         while (i < n) {
+            // ASCII eight bytes at a time: no byte of the word has its high bit set.
+            while (i + 8 <= n && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+                i += 8;
+            }
+            if (i >= n) {
+                break;
+            }
             int c = b[i];
             if (c >= 0) {
                 i++;
