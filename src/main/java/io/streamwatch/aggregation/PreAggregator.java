@@ -1,5 +1,6 @@
 package io.streamwatch.aggregation;
 
+import io.streamwatch.operators.CheckpointedWatermark;
 import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricPoint;
@@ -16,7 +17,6 @@ import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -95,8 +95,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     /** The partials held at the last checkpoint, as the events that stand for them. */
     private transient ListState<T> heldState;
 
-    /** This task's watermark at the last checkpoint. */
-    private transient ListState<Long> watermarkState;
+    private transient CheckpointedWatermark checkpointedWatermark;
 
     private transient long restoredWatermark;
 
@@ -147,16 +146,10 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         heldState =
                 context.getOperatorStateStore()
                         .getListState(new ListStateDescriptor<>("held-partials", eventType()));
-        watermarkState =
-                context.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
-        restoredWatermark = Long.MIN_VALUE;
-        // The highest of the tasks' (after a rescale a task may read another's partitions):
-        // events at or before it pass uncombined, as they did before the restore, so the
-        // windows judge them one by one (passing an event on is always correct).
-        for (Long w : watermarkState.get()) {
-            restoredWatermark = Math.max(restoredWatermark, w);
-        }
+        checkpointedWatermark = CheckpointedWatermark.register(context.getOperatorStateStore());
+        // Events at or before it pass uncombined, as they did before the restore, so the windows
+        // judge them one by one (passing an event on is always correct).
+        restoredWatermark = checkpointedWatermark.restored();
     }
 
     /** The partials held go into the checkpoint; they stay held. */
@@ -176,7 +169,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             }
         }
         heldState.update(held);
-        watermarkState.update(List.of(watermark));
+        checkpointedWatermark.save(watermark);
     }
 
     @Override

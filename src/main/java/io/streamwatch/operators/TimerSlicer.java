@@ -2,6 +2,7 @@ package io.streamwatch.operators;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
@@ -9,8 +10,9 @@ import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
 /**
- * Fires an operator's due event-time timers in slices, with a turn for the task's input in between,
- * so that a window closing for a million keys does not hold a checkpoint back for a minute.
+ * Fires what a watermark makes due (an operator's event-time timers, or the windows of {@link
+ * WindowAggregateOperator}) in slices, with a turn for the task's input in between, so that a
+ * window closing for a million keys does not hold a checkpoint back for a minute.
  *
  * <p>Flink fires every timer a watermark makes due in one go. An aligned checkpoint barrier queued
  * behind that watermark waits until the last timer has fired, and so does the checkpoint: 70 s when
@@ -37,9 +39,22 @@ public final class TimerSlicer {
     /** The longest turn of the input between two slices. */
     public static final Duration TURN = Duration.ofMillis(10);
 
+    /**
+     * What fires: everything a watermark makes due, one piece at a time. (Flink's timers, or the
+     * windows of {@link WindowAggregateOperator}.)
+     */
+    @FunctionalInterface
+    public interface Firing {
+        /**
+         * Fires what {@code watermark} makes due, asking {@code stop} between two pieces; true when
+         * everything due has fired, false when it stopped early.
+         */
+        boolean fireUpTo(long watermark, BooleanSupplier stop) throws Exception;
+    }
+
     private final Output<?> output;
     private final MailboxExecutor mailbox;
-    private final InternalTimeServiceManager<?> timers;
+    private final Firing firing;
     private final long sliceNanos;
     private final long turnNanos;
 
@@ -50,9 +65,10 @@ public final class TimerSlicer {
     private long inputSeenAtCheck;
     private long turnEnd;
 
+    /** Slices the firing of an operator's event-time timers. */
     public TimerSlicer(
             Output<?> output, MailboxExecutor mailbox, InternalTimeServiceManager<?> timers) {
-        this(output, mailbox, timers, SLICE, TURN);
+        this(output, mailbox, timers(timers), SLICE, TURN);
     }
 
     @VisibleForTesting
@@ -62,11 +78,26 @@ public final class TimerSlicer {
             InternalTimeServiceManager<?> timers,
             Duration slice,
             Duration turn) {
+        this(output, mailbox, timers(timers), slice, turn);
+    }
+
+    /** Slices {@code firing}, with a slice and a turn of the given lengths. */
+    public TimerSlicer(
+            Output<?> output,
+            MailboxExecutor mailbox,
+            Firing firing,
+            Duration slice,
+            Duration turn) {
         this.output = output;
         this.mailbox = Objects.requireNonNull(mailbox, "the operator's mailbox executor");
-        this.timers = timers;
+        this.firing = firing;
         this.sliceNanos = slice.toNanos();
         this.turnNanos = turn.toNanos();
+    }
+
+    private static Firing timers(InternalTimeServiceManager<?> timers) {
+        return (watermark, stop) ->
+                timers.tryAdvanceWatermark(new Watermark(watermark), stop::getAsBoolean);
     }
 
     /**
@@ -93,8 +124,8 @@ public final class TimerSlicer {
     private void fire(boolean sliced) throws Exception {
         long sliceEnd = System.nanoTime() + sliceNanos;
         boolean done =
-                timers.tryAdvanceWatermark(
-                        new Watermark(watermark),
+                firing.fireUpTo(
+                        watermark,
                         () ->
                                 sliced
                                         && (System.nanoTime() >= sliceEnd

@@ -8,16 +8,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.KeyedStateStore;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
@@ -106,13 +104,13 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     /** Fixed here, or 0 for {@link #automaticMaxEntries()} where the operator runs. */
     private final int configuredMaxEntries;
 
-    private final long sliceNanos;
-    private final long turnNanos;
+    private final Duration slice;
+    private final Duration turn;
 
     private transient int maxEntries;
     private transient MailboxExecutor mailbox;
     private transient InternalValueState<String, TimeWindow, ACC> state;
-    private transient ListState<Long> watermarkState;
+    private transient CheckpointedWatermark checkpointedWatermark;
     private transient TypeSerializer<ACC> accumulatorSerializer;
     private transient boolean stateOffHeap;
 
@@ -134,10 +132,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     private transient Stream<String> storedKeys;
     private transient Iterator<String> keyWalk;
 
-    private transient boolean resumeScheduled;
-    private transient long inputSeen;
-    private transient long inputSeenAtCheck;
-    private transient long turnEnd;
+    private transient TimerSlicer slicer;
 
     private transient TimestampedCollector<OUT> collector;
     private transient WindowContext context;
@@ -163,8 +158,8 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         this.accumulatorType = accumulatorType;
         this.lateData = lateData;
         this.configuredMaxEntries = maxEntries;
-        this.sliceNanos = slice.toNanos();
-        this.turnNanos = turn.toNanos();
+        this.slice = slice;
+        this.turn = turn;
     }
 
     /**
@@ -231,19 +226,14 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         // RocksDB serializes on every write, so the heap object may change afterwards, and
         // spilling frees memory. The heap backend keeps the object itself.
         stateOffHeap = getKeyedStateBackend().isSafeToReuseKVState();
-        watermarkState =
-                context.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+        checkpointedWatermark = CheckpointedWatermark.register(context.getOperatorStateStore());
         open = new TreeMap<>();
         entries = 0;
         watermark = Long.MIN_VALUE;
         emittedWatermark = Long.MIN_VALUE;
         if (context.isRestored()) {
-            for (Long w : watermarkState.get()) {
-                // Every subtask saw the same watermarks before the barrier; the highest is the
-                // safe one: no window emitted anywhere opens again.
-                watermark = Math.max(watermark, w);
-            }
+            // No window emitted anywhere before the checkpoint opens again.
+            watermark = checkpointedWatermark.restored();
             restoreEntries();
         }
     }
@@ -285,16 +275,20 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
                     }
                 };
         lateRecordsDropped = getMetricGroup().counter("numLateRecordsDropped");
+        slicer = new TimerSlicer(output, mailbox, this::emitUpTo, slice, turn);
         if (watermark != Long.MIN_VALUE) {
             // Restored: the windows the watermark had passed are emitted without waiting for
             // the input's next watermark.
-            scheduleResume();
+            long restored = watermark;
+            mailbox.execute(
+                    () -> slicer.processWatermark(new Watermark(restored)),
+                    "Emit the windows the restored watermark has passed");
         }
     }
 
     @Override
     public void processElement(StreamRecord<IN> element) throws Exception {
-        inputSeen++;
+        slicer.recordSeen();
         IN value = element.getValue();
         long ts = element.getTimestamp();
         boolean late = true;
@@ -340,46 +334,32 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     }
 
     // ---------------------------------------------------------------------------------------
-    // Watermarks: emitting windows in slices
+    // Watermarks: emitting windows in slices (TimerSlicer)
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        inputSeen++;
+        // Records read between two slices see the new watermark: a record for a window being
+        // emitted is late.
         watermark = Math.max(watermark, mark.getTimestamp());
-        if (watermark == Long.MAX_VALUE) {
-            // The end of a bounded input: the task finishes next, and would not run a resumption.
-            fire(false);
-        } else if (!resumeScheduled) {
-            fire(true);
-        }
+        slicer.processWatermark(new Watermark(watermark));
     }
 
-    /**
-     * Emits every window the watermark has passed, then passes the watermark on. When sliced, it
-     * stops after a slice (or for a mail) and resumes after the input's turn.
-     */
-    private void fire(boolean sliced) throws Exception {
-        long sliceEnd = System.nanoTime() + sliceNanos;
-        while (emitting != null || startNextWindow()) {
+    /** Emits the windows {@code upTo} has passed, oldest first; false if {@code stop} said so. */
+    private boolean emitUpTo(long upTo, BooleanSupplier stop) throws Exception {
+        while (emitting != null || startNextWindow(upTo)) {
             if (emitStep()) {
                 finishWindow();
-            } else if (sliced && (System.nanoTime() >= sliceEnd || mailbox.shouldInterrupt())) {
-                turnEnd = System.nanoTime() + turnNanos;
-                inputSeenAtCheck = inputSeen;
-                scheduleResume();
-                return;
+            } else if (stop.getAsBoolean()) {
+                return false;
             }
         }
-        if (watermark > emittedWatermark) {
-            emittedWatermark = watermark;
-            output.emitWatermark(new Watermark(watermark));
-        }
+        return true;
     }
 
     /** Takes the oldest window the watermark has passed for emitting; false if there is none. */
-    private boolean startNextWindow() throws Exception {
+    private boolean startNextWindow(long upTo) throws Exception {
         Map.Entry<Long, Pane<ACC>> first = open.firstEntry();
-        if (first == null || first.getKey() > watermark) {
+        if (first == null || first.getKey() > upTo) {
             return false;
         }
         open.pollFirstEntry();
@@ -448,29 +428,6 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         userFunction.process(key, context, single, collector);
     }
 
-    private void scheduleResume() {
-        resumeScheduled = true;
-        mailbox.execute(
-                MailboxExecutor.MailOptions.deferrable(),
-                this::checkTurn,
-                "Emit the remaining windows the watermark has passed");
-    }
-
-    /**
-     * A mail runs between two reads of the input, so a mail that puts itself back lets the input in
-     * one record at a time, and sees when the input has nothing more to give (as in {@link
-     * TimerSlicer}).
-     */
-    private void checkTurn() throws Exception {
-        if (inputSeen != inputSeenAtCheck && System.nanoTime() < turnEnd) {
-            inputSeenAtCheck = inputSeen;
-            scheduleResume();
-            return;
-        }
-        resumeScheduled = false;
-        fire(true);
-    }
-
     // ---------------------------------------------------------------------------------------
     // State: written at checkpoints, and when the heap is full
 
@@ -482,7 +439,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         for (Pane<ACC> pane : open.values()) {
             write(pane);
         }
-        watermarkState.update(List.of(watermark));
+        checkpointedWatermark.save(watermark);
         super.snapshotState(context);
     }
 
