@@ -70,6 +70,10 @@ public class RuleEvaluator
 
     private transient MapStateDescriptor<String, AlertState> alertsDescriptor;
     private transient MapState<String, AlertState> alerts;
+    private transient AlertStore store;
+
+    // The key of the element or timer being processed: the alert store's entries are per key.
+    private transient String currentKey;
     private transient MapState<String, Long> seenPatterns;
     private transient ListState<String> firingCounts;
     private transient Map<String, AggregateSchema> schemas;
@@ -119,6 +123,7 @@ public class RuleEvaluator
             alertsDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
         alerts = getRuntimeContext().getMapState(alertsDescriptor);
+        store = new AlertStore(alerts, ttl);
         MapStateDescriptor<String, Long> seen =
                 new MapStateDescriptor<>("seen-patterns", Types.STRING, Types.LONG);
         // A pattern not seen for the retention is forgotten, so state stays bounded.
@@ -155,6 +160,7 @@ public class RuleEvaluator
         if (rules == null || rules.isEmpty()) {
             return;
         }
+        currentKey = ctx.getCurrentKey();
         Map<String, Object> vars = variables(o, schemas.get(o.pipeline));
         for (CompiledRule r : rules) {
             if (r.excludes(vars)) {
@@ -184,6 +190,8 @@ public class RuleEvaluator
             } catch (Exception e) {
                 // A rule that fails on one aggregate must not stop the others, or the job.
                 evaluationErrors.inc();
+                // It may have changed a state object it then did not write.
+                store.clear();
             }
         }
     }
@@ -191,18 +199,18 @@ public class RuleEvaluator
     private void threshold(
             CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
             throws Exception {
-        String key = stateKey(r.name(), o.name);
-        AlertState stored = alerts.get(key);
+        String sub = o.name == null ? "" : o.name;
+        AlertState stored = store.get(currentKey, r.name(), sub);
         AlertState st = current(stored, r);
         double value = r.value(vars);
         step(r, st, r.test(vars), o, value, r.threshold(), null, vars, out);
         if (st.status != AlertState.INACTIVE) {
-            alerts.put(key, st);
+            store.put(currentKey, r.name(), sub, st);
         } else if (stored != null) {
             // An inactive alert carries nothing the next window needs: most aggregates of most
             // groups never meet the condition, and writing their state each time was a state
             // write per aggregate (and an entry per key in every checkpoint).
-            alerts.remove(key);
+            store.remove(currentKey, r.name(), sub);
         }
     }
 
@@ -213,14 +221,14 @@ public class RuleEvaluator
         if (!r.test(vars)) {
             return;
         }
-        String key = stateKey(r.name(), o.name);
-        AlertState st = state(key, r);
+        String sub = o.name == null ? "" : o.name;
+        AlertState st = state(r, sub);
         double x = r.value(vars);
         if (st.lastWindowEnd == 0) {
             // The first window of a key is usually partial (the job or the key started in it):
             // it would skew the baseline, so it is only noted.
             st.lastWindowEnd = o.windowEnd;
-            alerts.put(key, st);
+            store.put(currentKey, r.name(), sub, st);
             return;
         }
         boolean anomalous = false;
@@ -255,7 +263,7 @@ public class RuleEvaluator
         }
         st.observations++;
         step(r, st, anomalous, o, x, bound, null, extra, out);
-        alerts.put(key, st);
+        store.put(currentKey, r.name(), sub, st);
     }
 
     private void newPatterns(
@@ -264,7 +272,7 @@ public class RuleEvaluator
         RuleDefinition d = r.definition();
         // Resolve last windows' new patterns: they are not new any more.
         List<String> done = new ArrayList<>();
-        for (Map.Entry<String, AlertState> e : alerts.entries()) {
+        for (Map.Entry<String, AlertState> e : store.entries()) {
             AlertState st = e.getValue();
             if (e.getKey().startsWith(r.name() + SEP)
                     && st.status == AlertState.FIRING
@@ -275,13 +283,12 @@ public class RuleEvaluator
             }
         }
         for (String k : done) {
-            alerts.remove(k);
+            store.remove(currentKey, r.name(), k.substring(r.name().length() + 1));
         }
-        String learnKey = stateKey(r.name(), "");
-        AlertState learning = state(learnKey, r);
+        AlertState learning = state(r, "");
         boolean learned = learning.observations >= d.warmup();
         learning.observations++;
-        alerts.put(learnKey, learning);
+        store.put(currentKey, r.name(), "", learning);
         for (PatternCount p : o.patterns) {
             String seenKey = r.name() + SEP + p.patternId;
             Long lastSeen = seenPatterns.get(seenKey);
@@ -290,14 +297,13 @@ public class RuleEvaluator
             if (!isNew || !learned) {
                 continue;
             }
-            String key = stateKey(r.name(), p.patternId);
-            AlertState st = state(key, r);
+            AlertState st = state(r, p.patternId);
             Map<String, Object> values = new HashMap<>(vars);
             values.put("pattern", p.pattern);
             values.put("pattern_id", p.patternId);
             values.put("example", p.example);
             step(r, st, true, o, p.count, null, p.patternId, values, out);
-            alerts.put(key, st);
+            store.put(currentKey, r.name(), p.patternId, st);
         }
     }
 
@@ -309,8 +315,7 @@ public class RuleEvaluator
             ReadOnlyContext ctx,
             Collector<Alert> out)
             throws Exception {
-        String key = stateKey(r.name(), "");
-        AlertState st = state(key, r);
+        AlertState st = state(r, "");
         if (st.status != AlertState.FIRING
                 && st.lastSeen != 0
                 && st.lastSeen >= o.windowEnd
@@ -387,7 +392,7 @@ public class RuleEvaluator
             tickRegistered = tick;
             ctx.timerService().registerProcessingTimeTimer(tick);
         }
-        alerts.put(key, st);
+        store.put(currentKey, r.name(), "", st);
     }
 
     /**
@@ -441,7 +446,8 @@ public class RuleEvaluator
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         ensureCompiled(ctx.getBroadcastState(TOPIC_RULES));
-        String pipeline = ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf(SEP));
+        currentKey = ctx.getCurrentKey();
+        String pipeline = currentKey.substring(0, currentKey.indexOf(SEP));
         List<CompiledRule> rules = byPipeline.getOrDefault(pipeline, List.of());
         boolean wallClock = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         long watermark = ctx.timerService().currentWatermark();
@@ -450,8 +456,7 @@ public class RuleEvaluator
             if (r.kind() != RuleKind.ABSENCE) {
                 continue;
             }
-            String key = stateKey(r.name(), "");
-            AlertState st = alerts.get(key);
+            AlertState st = store.get(currentKey, r.name(), "");
             if (st == null || st.status == AlertState.FIRING || st.lastSeen == 0) {
                 continue;
             }
@@ -471,7 +476,7 @@ public class RuleEvaluator
                 st.lastWindowEnd = due;
                 absenceTexts(r, st, pipeline, ctx.getCurrentKey());
                 emit(st, Alert.FIRING, -1, null, r.name(), pipeline, out);
-                alerts.put(key, st);
+                store.put(currentKey, r.name(), "", st);
             }
         }
     }
@@ -640,6 +645,8 @@ public class RuleEvaluator
         }
         RuleDefinition after = effective(u.name, topicRules);
         dirty = true;
+        // Below, the keyed state changes behind the store's back.
+        store.clear();
         if (before == null
                 || (after != null && RuleJson.version(before).equals(RuleJson.version(after)))) {
             return;
@@ -713,8 +720,8 @@ public class RuleEvaluator
         dirty = false;
     }
 
-    private AlertState state(String key, CompiledRule r) throws Exception {
-        return current(alerts.get(key), r);
+    private AlertState state(CompiledRule r, String sub) throws Exception {
+        return current(store.get(currentKey, r.name(), sub), r);
     }
 
     /** The stored state if it belongs to this version of the rule, else a fresh one. */
@@ -725,10 +732,6 @@ public class RuleEvaluator
             return st;
         }
         return stored;
-    }
-
-    private static String stateKey(String rule, String sub) {
-        return rule + SEP + (sub == null ? "" : sub);
     }
 
     /** The CEL variables of an aggregate: INT fields as longs, as CEL wants them. */

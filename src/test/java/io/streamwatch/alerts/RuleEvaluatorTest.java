@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -64,15 +65,28 @@ class RuleEvaluatorTest {
 
     private KeyedBroadcastOperatorTestHarness<String, Observation, RuleUpdate, Alert> harness(
             RuleDefinition... rules) throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                        new RuleEvaluator(config, List.of(rules)),
-                        List.of(RuleEvaluator.TOPIC_RULES)),
-                Observation::evaluationKey,
-                Types.STRING,
-                1,
-                1,
-                0);
+        var h =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new RuleEvaluator(config, List.of(rules)),
+                                List.of(RuleEvaluator.TOPIC_RULES)),
+                        Observation::evaluationKey,
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
+        if (rocksDb()) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        return h;
+    }
+
+    /**
+     * Whether the keyed state lives in RocksDB, where every read is a fresh copy: the evaluator's
+     * heap copy of its state must answer exactly as those reads did.
+     */
+    boolean rocksDb() {
+        return false;
     }
 
     static Observation logs(

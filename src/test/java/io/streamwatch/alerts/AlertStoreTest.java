@@ -1,0 +1,147 @@
+package io.streamwatch.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.junit.jupiter.api.Test;
+
+/** The heap copy answers only what a read of the keyed state would, and writes go through. */
+class AlertStoreTest {
+    /** One key's map state that counts its reads. */
+    private static final class CountingMapState implements MapState<String, AlertState> {
+        final Map<String, AlertState> map = new HashMap<>();
+        int reads;
+
+        @Override
+        public AlertState get(String key) {
+            reads++;
+            return map.get(key);
+        }
+
+        @Override
+        public void put(String key, AlertState value) {
+            map.put(key, value);
+        }
+
+        @Override
+        public void putAll(Map<String, AlertState> values) {
+            map.putAll(values);
+        }
+
+        @Override
+        public void remove(String key) {
+            map.remove(key);
+        }
+
+        @Override
+        public boolean contains(String key) {
+            return map.containsKey(key);
+        }
+
+        @Override
+        public Iterable<Map.Entry<String, AlertState>> entries() {
+            return map.entrySet();
+        }
+
+        @Override
+        public Iterable<String> keys() {
+            return map.keySet();
+        }
+
+        @Override
+        public Iterable<AlertState> values() {
+            return map.values();
+        }
+
+        @Override
+        public Iterator<Map.Entry<String, AlertState>> iterator() {
+            return map.entrySet().iterator();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return map.isEmpty();
+        }
+
+        @Override
+        public void clear() {
+            map.clear();
+        }
+    }
+
+    @Test
+    void writesGoThroughAndWrittenOrAbsentEntriesAreAnsweredFromTheHeap() throws Exception {
+        CountingMapState state = new CountingMapState();
+        AlertStore store = new AlertStore(state, Duration.ofDays(7));
+        assertThat(store.get("k1", "R", "")).isNull();
+        assertThat(store.get("k1", "R", "")).isNull();
+        assertThat(state.reads).as("absent is remembered").isEqualTo(1);
+
+        AlertState st = new AlertState();
+        store.put("k1", "R", "", st);
+        assertThat(state.map).containsEntry(AlertStore.stateKey("R", ""), st);
+        assertThat(store.get("k1", "R", "")).isSameAs(st);
+        assertThat(state.reads).isEqualTo(1);
+
+        // (The fake state is one key's: another key's read sees it too.)
+        store.get("k2", "R", "");
+        assertThat(state.reads).as("another key").isEqualTo(2);
+        assertThat(store.get("k1", "R", "cpu")).as("another sub key").isNull();
+        assertThat(state.reads).isEqualTo(3);
+
+        store.remove("k1", "R", "");
+        assertThat(state.map).isEmpty();
+        assertThat(store.get("k1", "R", "")).isNull();
+        assertThat(state.reads).isEqualTo(3);
+    }
+
+    @Test
+    void aValueReadFromTheStateIsNotKeptItsAgeIsUnknown() throws Exception {
+        CountingMapState state = new CountingMapState();
+        AlertState st = new AlertState();
+        state.map.put(AlertStore.stateKey("R", ""), st);
+        AlertStore store = new AlertStore(state, Duration.ofDays(7));
+        store.get("k", "R", "");
+        store.get("k", "R", "");
+        assertThat(state.reads).isEqualTo(2);
+    }
+
+    @Test
+    void aValueTheTtlMayHaveExpiredIsReadAgain() throws Exception {
+        CountingMapState state = new CountingMapState();
+        AlertStore store = new AlertStore(state, Duration.ofMillis(1));
+        store.put("k", "R", "", new AlertState());
+        Thread.sleep(5);
+        state.map.clear(); // as Flink's TTL would
+        assertThat(store.get("k", "R", "")).isNull();
+        assertThat(state.reads).isEqualTo(1);
+    }
+
+    @Test
+    void withoutTtlWrittenValuesStay() throws Exception {
+        CountingMapState state = new CountingMapState();
+        AlertStore store = new AlertStore(state, Duration.ZERO);
+        AlertState st = new AlertState();
+        store.put("k", "R", "", st);
+        Thread.sleep(2);
+        assertThat(store.get("k", "R", "")).isSameAs(st);
+        assertThat(state.reads).isZero();
+    }
+
+    @Test
+    void clearForgetsEverything() throws Exception {
+        CountingMapState state = new CountingMapState();
+        AlertStore store = new AlertStore(state, null);
+        store.put("k", "R", "", new AlertState());
+        store.get("k", "R", "x");
+        store.clear();
+        state.map.clear(); // as a rule change through applyToKeyedState does
+        assertThat(store.get("k", "R", "")).isNull();
+        assertThat(store.get("k", "R", "x")).isNull();
+        assertThat(state.reads).isEqualTo(3);
+    }
+}
