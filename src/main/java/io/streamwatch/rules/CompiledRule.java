@@ -16,6 +16,7 @@ public final class CompiledRule {
     private final RuleDefinition definition;
     private final AggregateSchema schema;
     private final CelRuntime.Program condition;
+    private final FastCondition fastCondition;
     private final CelRuntime.Program value;
     private final String valueField;
     private final Double threshold;
@@ -29,6 +30,7 @@ public final class CompiledRule {
             RuleDefinition definition,
             AggregateSchema schema,
             CelRuntime.Program condition,
+            FastCondition fastCondition,
             CelRuntime.Program value,
             String valueField,
             Double threshold,
@@ -39,6 +41,7 @@ public final class CompiledRule {
         this.requiredKeyValues = List.copyOf(requiredKeyValues);
         this.schema = schema;
         this.condition = condition;
+        this.fastCondition = fastCondition;
         this.value = value;
         this.valueField = valueField;
         this.threshold = threshold;
@@ -84,7 +87,21 @@ public final class CompiledRule {
      * anomaly rule's filter (true when it has none).
      */
     public boolean test(Map<String, Object> variables) throws CelEvaluationException {
-        return condition == null || Boolean.TRUE.equals(condition.eval(resolver(variables)));
+        if (condition == null) {
+            return true;
+        }
+        if (fastCondition != null) {
+            int verdict = fastCondition.eval(variables);
+            if (verdict != FastCondition.UNKNOWN) {
+                return verdict == FastCondition.TRUE;
+            }
+        }
+        return Boolean.TRUE.equals(condition.eval(resolver(variables)));
+    }
+
+    /** Whether {@link #test} can answer without CEL's interpreter; for tests. */
+    boolean hasFastCondition() {
+        return fastCondition != null;
     }
 
     /**

@@ -52,8 +52,12 @@ public final class RuleCompiler {
         CelRuntime.Program condition = null;
         CelRuntime.Program value = null;
         List<Map.Entry<String, String>> keyValues = new ArrayList<>();
+        FastCondition[] fast = new FastCondition[1];
         Consumer<CelAbstractSyntaxTree> noteKeyValues =
-                ast -> keyValues.addAll(requiredKeyValues(ast, schema));
+                ast -> {
+                    keyValues.addAll(requiredKeyValues(ast, schema));
+                    fast[0] = FastCondition.of(ast, schema);
+                };
         String valueField = null;
         Double threshold = d.threshold();
         switch (d.kind()) {
@@ -129,6 +133,7 @@ public final class RuleCompiler {
                 d,
                 schema,
                 condition,
+                fast[0],
                 value,
                 valueField,
                 threshold,
