@@ -4,11 +4,14 @@ import io.streamwatch.records.GroupKey;
 import io.streamwatch.records.PatternCount;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One window aggregate as the rule evaluator sees it, whatever the pipeline kind: group, window,
- * numeric fields by name, and (for logs) the error patterns of the window. A Flink POJO.
+ * numeric fields by name, and (for logs) the error patterns of the window. Shuffled to the
+ * evaluator with {@link ObservationSerializer}.
  */
+@TypeInfo(ObservationTypeInfoFactory.class)
 public class Observation {
     public String pipeline;
 
