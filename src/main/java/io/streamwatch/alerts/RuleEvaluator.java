@@ -736,7 +736,8 @@ public class RuleEvaluator
 
     /** The CEL variables of an aggregate: INT fields as longs, as CEL wants them. */
     static Map<String, Object> variables(Observation o, AggregateSchema schema) {
-        Map<String, Object> vars = new HashMap<>();
+        // Sized for every field at once: the default 16 resized on the 13th of a metric's.
+        Map<String, Object> vars = new HashMap<>(64);
         for (Map.Entry<String, AggregateSchema.Type> f : schema.fields().entrySet()) {
             String name = f.getKey();
             switch (f.getValue()) {
