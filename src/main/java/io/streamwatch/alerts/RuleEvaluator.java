@@ -94,8 +94,9 @@ public class RuleEvaluator
     // The second of the last watermark-watching timer registered by this subtask.
     private transient long tickRegistered;
 
-    // Per pipeline: whether it has one absence rule. Only then is a group's earlier absence timer
-    // that rule's alone, and safe to delete (timers are per key and instant, not per rule).
+    // Per pipeline: whether it has one absence rule. Only then is a group's earlier wall-clock
+    // absence timer that rule's alone, and safe to delete (timers are per key and instant, not
+    // per rule).
     private transient Map<String, Boolean> soleAbsenceRule;
 
     public RuleEvaluator(StreamwatchConfig config, List<RuleDefinition> rules) {
@@ -332,6 +333,9 @@ public class RuleEvaluator
             return;
         }
         long absentFor = r.definition().absentFor().toMillis();
+        // Whether the group's event-time timer is armed: one is pending at or before the silence
+        // instant whenever the alert is not firing and the group has been seen (see onTimer).
+        boolean eventTimerArmed = st.status != AlertState.FIRING && st.lastSeen > 0;
         if (st.status != AlertState.FIRING
                 && st.lastSeen > 0
                 && o.windowStart - st.lastSeen >= absentFor) {
@@ -352,7 +356,6 @@ public class RuleEvaluator
             st.status = AlertState.INACTIVE;
         }
         boolean sole = soleAbsenceRule.getOrDefault(o.pipeline, false);
-        long dueBefore = sole && st.lastSeen > 0 ? st.lastSeen + absentFor : Long.MIN_VALUE;
         long wallClockDueBefore = sole && st.armedAt > 0 ? wallClockDue(st.armedAt, absentFor) : -1;
         st.lastSeen = Math.max(st.lastSeen, o.windowEnd);
         if (r.templatesNameAggregateFields()) {
@@ -369,13 +372,17 @@ public class RuleEvaluator
             st.description = null;
         }
         st.threshold = absentFor / 1000.0;
-        // One pending timer of each kind per group: the earlier ones would only fire to find
-        // the clock restarted (a state read each, for every group).
+        // The event-time timer is registered only when none is armed (a new group, or after the
+        // alert fired); an armed one that comes due before the group's current silence instant
+        // registers that instant then (onTimer), so the alert fires at the same watermark, in
+        // the same timestamp order. Deleting the previous timer and registering the next one
+        // for every window of every group cost two RocksDB writes each. (The wall-clock timer
+        // keeps its delete and register: its firings cannot be told apart from the subtask's
+        // watermark ticks, so it cannot move itself on.)
         long due = st.lastSeen + absentFor;
-        if (dueBefore != Long.MIN_VALUE && dueBefore != due) {
-            ctx.timerService().deleteEventTimeTimer(dueBefore);
+        if (!eventTimerArmed) {
+            ctx.timerService().registerEventTimeTimer(due);
         }
-        ctx.timerService().registerEventTimeTimer(due);
         // If the whole input stops, event time stops too: a wall-clock check covers that case.
         long now = ctx.timerService().currentProcessingTime();
         noteWatermark(ctx.timerService().currentWatermark(), now);
@@ -468,7 +475,13 @@ public class RuleEvaluator
                             ? timestamp >= st.armedAt + absentFor
                                     && timestamp - watermarkMovedAt >= absentFor
                             : timestamp >= due;
-            if (silent) {
+            if (!silent) {
+                if (!wallClock && due > timestamp) {
+                    // The group sent data since this timer was set (see dataSeen): arm the
+                    // timer for its current silence instant. Event-time timers are only these.
+                    ctx.timerService().registerEventTimeTimer(due);
+                }
+            } else {
                 st.status = AlertState.FIRING;
                 st.startsAt = due;
                 st.lastValue = absentFor / 1000.0;

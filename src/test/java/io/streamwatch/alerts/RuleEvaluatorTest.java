@@ -215,6 +215,62 @@ class RuleEvaluatorTest {
         assertThat(alerts()).extracting(a -> a.status).containsExactly("firing", "resolved");
     }
 
+    /**
+     * A group's event-time absence timer stays where it was armed while data keeps coming, and
+     * moves on to the current silence instant only when it comes due: one timer per group, and the
+     * alerts fire at the instants, and in the order, of one timer per silence instant. Also when
+     * the watermark passes both instants at once, and across a restore.
+     */
+    @Test
+    void absenceTimersMoveOnWhenTheyComeDueAndFireInSilenceOrder() throws Exception {
+        RuleDefinition silent =
+                rule("{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 2m}");
+        open(silent);
+        // web-1: windows 0 to 3 (silent from T0 + 4m, fires at T0 + 6m); web-2: windows 0 and 1
+        // (silent from T0 + 2m, fires at T0 + 4m). Both timers were armed at T0 + 3m.
+        for (int w = 0; w <= 3; w++) {
+            observe(metric("web-1", w, 10));
+            if (w <= 1) {
+                observe(metric("web-2", w, 10));
+            }
+            assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = harness(silent);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
+        // One jump past every instant: T0 + 3m (both armed), then T0 + 4m and T0 + 6m.
+        harness.processWatermark(T0 + 10 * MIN);
+        assertThat(alerts())
+                .extracting(a -> a.labels.get("host") + "@" + a.startsAt)
+                .containsExactly("web-2@" + (T0 + 4 * MIN), "web-1@" + (T0 + 6 * MIN));
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void absenceTimersMoveOnOneWindowAtATime() throws Exception {
+        open(rule("{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 2m}"));
+        for (int w = 0; w <= 5; w++) {
+            observe(metric("web-1", w, 10));
+            harness.processWatermark(T0 + (w + 1) * MIN);
+            assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        }
+        for (int w = 6; w <= 7; w++) {
+            harness.processWatermark(T0 + (w + 1) * MIN - 1);
+            assertThat(alerts()).isEmpty();
+        }
+        harness.processWatermark(T0 + 8 * MIN);
+        assertThat(alerts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.startsAt).isEqualTo(T0 + 8 * MIN));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        observe(metric("web-1", 9, 10));
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing", "resolved");
+        assertThat(harness.numEventTimeTimers()).as("armed again").isEqualTo(1);
+    }
+
     @Test
     void aSilenceThatShowsInTheDataFiresAndResolvesEvenWhenEventTimeLagsBehind() throws Exception {
         open(rule("{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 2m}"));
