@@ -28,7 +28,11 @@ import org.apache.flink.api.common.state.MapState;
  * evaluation fails half-way, {@link #clear} drops whatever it may have touched.
  */
 final class AlertStore {
-    /** Slots of the direct-mapped copy: a few MB at most, whatever the number of keys. */
+    /**
+     * Slots of the copy, in pairs (two-way set-associative: with one slot per set, about one entry
+     * in twenty collided with another of the same subtask at a thousand groups, and the two missed
+     * every window): a few MB at most, whatever the number of keys.
+     */
     private static final int SLOTS = 1 << 15;
 
     private final MapState<String, AlertState> state;
@@ -57,8 +61,12 @@ final class AlertStore {
 
     /** The entry of {@code rule} and {@code sub} under the current key {@code key}, or null. */
     AlertState get(String key, String rule, String sub) throws Exception {
-        Slot s = slots[slot(key, rule, sub)];
-        if (s != null && s.key.equals(key) && s.rule.equals(rule) && s.sub.equals(sub)) {
+        int i = slot(key, rule, sub);
+        Slot s = slots[i];
+        if (!holds(s, key, rule, sub)) {
+            s = slots[i ^ 1];
+        }
+        if (holds(s, key, rule, sub)) {
             if (s.value == null || ttl == 0 || System.currentTimeMillis() - s.writtenAt < ttl) {
                 return s.value;
             }
@@ -92,12 +100,24 @@ final class AlertStore {
         Arrays.fill(slots, null);
     }
 
+    private static boolean holds(Slot s, String key, String rule, String sub) {
+        return s != null && s.key.equals(key) && s.rule.equals(rule) && s.sub.equals(sub);
+    }
+
     private void remember(String key, String rule, String sub, AlertState value, long now) {
         int i = slot(key, rule, sub);
         Slot s = slots[i];
-        if (s == null) {
-            s = new Slot();
-            slots[i] = s;
+        if (!holds(s, key, rule, sub)) {
+            Slot other = slots[i ^ 1];
+            if (holds(other, key, rule, sub)) {
+                s = other;
+            } else {
+                // The newest entry goes first, the one there before second; the older one of
+                // the pair is forgotten (its slot object reused).
+                slots[i ^ 1] = s;
+                s = other == null ? new Slot() : other;
+                slots[i] = s;
+            }
         }
         s.key = key;
         s.rule = rule;
@@ -106,7 +126,7 @@ final class AlertStore {
         s.writtenAt = now;
     }
 
-    private static int slot(String key, String rule, String sub) {
+    static int slot(String key, String rule, String sub) {
         int h = (key.hashCode() * 31 + rule.hashCode()) * 31 + sub.hashCode();
         h ^= h >>> 16;
         return h & (SLOTS - 1);

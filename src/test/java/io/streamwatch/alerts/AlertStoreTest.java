@@ -3,8 +3,10 @@ package io.streamwatch.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.MapState;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,27 @@ class AlertStoreTest {
         Thread.sleep(2);
         assertThat(store.get("k", "R", "")).isSameAs(st);
         assertThat(state.reads).isZero();
+    }
+
+    @Test
+    void twoEntriesThatShareASetStayTheThirdPushesOutTheOlder() throws Exception {
+        List<String> keys = new ArrayList<>();
+        int set = AlertStore.slot("k0", "R", "") >> 1;
+        for (int i = 0; keys.size() < 3; i++) {
+            if (AlertStore.slot("k" + i, "R", "") >> 1 == set) {
+                keys.add("k" + i);
+            }
+        }
+        CountingMapState state = new CountingMapState();
+        AlertStore store = new AlertStore(state, null);
+        for (String k : keys) {
+            store.put(k, "R", "", new AlertState());
+        }
+        assertThat(store.get(keys.get(2), "R", "")).isNotNull();
+        assertThat(store.get(keys.get(1), "R", "")).isNotNull();
+        assertThat(state.reads).isZero();
+        store.get(keys.get(0), "R", "");
+        assertThat(state.reads).as("the oldest was pushed out").isEqualTo(1);
     }
 
     @Test
