@@ -36,7 +36,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * beside the floor's.
  *
  * <p>Arguments: {@code --bootstrap --logs-topic --metrics-topic --parse true|false --decode CONFIG
- * --name --out}.
+ * --name --out --warmup F}: the steady span starts once the share {@code F} of the input has been
+ * consumed (see {@link Measure}).
  */
 public final class BenchConsume {
     private BenchConsume() {}
@@ -95,6 +96,7 @@ public final class BenchConsume {
         }
         RecordOrigin origin = new RecordOrigin();
 
+        double warmup = Double.parseDouble(a.getOrDefault("warmup", "0"));
         Measure m = Measure.start(a.getOrDefault("name", parse ? "java-parse" : "java-consume"));
         long records = 0;
         long bytes = 0;
@@ -110,6 +112,11 @@ public final class BenchConsume {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             end.values().removeIf(offset -> offset == 0L);
+            long total = end.values().stream().mapToLong(Long::longValue).sum();
+            long warmupRecords = (long) Math.ceil(warmup * total);
+            if (warmupRecords == 0) {
+                m.mark(0);
+            }
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (!end.isEmpty()) {
                 if (System.nanoTime() > deadline) {
@@ -135,6 +142,9 @@ public final class BenchConsume {
                         }
                     }
                 }
+                if (!m.marked() && records >= warmupRecords) {
+                    m.mark(records);
+                }
                 for (TopicPartition tp : batch.partitions()) {
                     if (consumer.position(tp) >= end.get(tp)) {
                         end.remove(tp);
@@ -144,9 +154,6 @@ public final class BenchConsume {
             }
         }
         m.finish(
-                Path.of(a.get("out")),
-                records,
-                0,
-                "\"bytes\":" + bytes + ",\"checksum\":" + checksum);
+                Path.of(a.get("out")), records, "\"bytes\":" + bytes + ",\"checksum\":" + checksum);
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,7 +36,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * (beyond the Kafka Streams contender's 20 minutes of grace), so an event-time job closes every
  * window of the data. The exact aggregates of the data (per window: count and count per level per
  * service; count, sum, min and max per metric name, service and host) go to {@code expected.tsv},
- * the reference every contender is checked against.
+ * the reference every contender is checked against; {@code expected-extra.tsv} adds the mean and
+ * the exact lower quantiles p50/p90/p95/p99 per metric key and window and the error ratio per log
+ * key and window, and {@code errors.tsv} holds every ERROR/FATAL message (window, service, the
+ * message as a JSON string), from which the report recomputes top patterns.
  *
  * <p>Arguments: {@code --bootstrap HOST:PORT --records N --keys K --rate R --out DIR --logs-topic T
  * --metrics-topic T --metrics-only B}. {@code K} is the number of hosts, ten per service: the log
@@ -97,6 +102,10 @@ public final class BenchData {
         Map<String, long[]> logs = new TreeMap<>(); // window|service -> total, per level
         Map<String, double[]> metrics =
                 new TreeMap<>(); // window|name|service|host -> n, sum, min, max
+        // Every value of a metric key's window, for the exact quantiles.
+        Map<String, Values> metricValues = new HashMap<>();
+        // The ERROR/FATAL messages, for the check of a contender's top patterns.
+        PrintWriter errors = new PrintWriter(Files.newBufferedWriter(out.resolve("errors.tsv")));
         long logCount = 0;
         long metricCount = 0;
         long bytes = 0;
@@ -117,7 +126,11 @@ public final class BenchData {
                     String k = window(ts) + "\t" + node.get("service").asText();
                     long[] agg = logs.computeIfAbsent(k, x -> new long[Levels.NAMES.length + 1]);
                     agg[0]++;
-                    agg[1 + Levels.index(node.get("level").asText())]++;
+                    String level = node.get("level").asText();
+                    agg[1 + Levels.index(level)]++;
+                    if (level.equals("ERROR") || level.equals("FATAL")) {
+                        errors.println(k + "\t" + node.get("message").toString());
+                    }
                     logCount++;
                 } else {
                     ts = node.get("timestamp").asLong();
@@ -138,6 +151,7 @@ public final class BenchData {
                     agg[1] += v;
                     agg[2] = Math.min(agg[2], v);
                     agg[3] = Math.max(agg[3], v);
+                    metricValues.computeIfAbsent(k, x -> new Values()).add(v);
                     metricCount++;
                 }
                 last = Math.max(last, ts);
@@ -175,6 +189,29 @@ public final class BenchData {
             producer.flush();
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        errors.close();
+
+        // The fields beyond expected.tsv's: per metric key and window the mean and the exact
+        // lower quantiles (rank floor(q * (count - 1)), the job's definition); per log key and
+        // window the error ratio.
+        try (PrintWriter w =
+                new PrintWriter(Files.newBufferedWriter(out.resolve("expected-extra.tsv")))) {
+            metrics.forEach(
+                    (k, v) -> {
+                        double[] sorted = metricValues.get(k).sorted();
+                        StringBuilder sb = new StringBuilder("Q\t").append(k);
+                        sb.append('\t').append(v[1] / v[0]);
+                        for (double q : new double[] {0.5, 0.9, 0.95, 0.99}) {
+                            sb.append('\t').append(sorted[(int) (q * (sorted.length - 1))]);
+                        }
+                        w.println(sb);
+                    });
+            logs.forEach(
+                    (k, v) -> {
+                        long errorsOf = v[1 + Levels.index("ERROR")] + v[1 + Levels.index("FATAL")];
+                        w.println("E\t" + k + "\t" + (v[0] == 0 ? 0.0 : (double) errorsOf / v[0]));
+                    });
+        }
 
         try (PrintWriter w =
                 new PrintWriter(Files.newBufferedWriter(out.resolve("expected.tsv")))) {
@@ -226,6 +263,25 @@ public final class BenchData {
                         secs);
         Files.writeString(out.resolve("data.json"), meta);
         System.out.print(meta);
+    }
+
+    /** A growable list of doubles. */
+    private static final class Values {
+        private double[] v = new double[8];
+        private int n;
+
+        void add(double x) {
+            if (n == v.length) {
+                v = Arrays.copyOf(v, n * 2);
+            }
+            v[n++] = x;
+        }
+
+        double[] sorted() {
+            double[] s = Arrays.copyOf(v, n);
+            Arrays.sort(s);
+            return s;
+        }
     }
 
     static long window(long ts) {

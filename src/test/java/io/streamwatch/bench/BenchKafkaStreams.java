@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,7 +40,8 @@ import org.apache.kafka.streams.kstream.Windowed;
  * two stream threads. Event time is the record timestamp, which the loader set to the event time.
  * Output records use Streamwatch's field names so the same watchers check them.
  *
- * <p>Arguments: {@code --bootstrap --name --run --expected N --records N --state-dir --out}.
+ * <p>Arguments: {@code --bootstrap --name --run --expected N --records N --state-dir --out --warmup
+ * F} (the steady span as in {@link BenchStreamwatch}).
  */
 public final class BenchKafkaStreams {
     private BenchKafkaStreams() {}
@@ -153,21 +153,31 @@ public final class BenchKafkaStreams {
             check(deadline, "not RUNNING: " + streams.state());
             Thread.sleep(20);
         }
-        Measure m = Measure.start(name);
+        Measure m = Measure.start(name).exclude(uncommitted, committed);
+        double warmup = Double.parseDouble(a.getOrDefault("warmup", "0"));
+        Progress progress = new Progress(Set.of("bench.logs", "bench.metrics"));
+        long warmupRecords = (long) Math.ceil(warmup * records);
+        long progressCheckedAt = 0;
+        if (warmupRecords == 0) {
+            m.mark(0);
+        }
         double startup = (System.nanoTime() - submit) / 1e9;
         while (uncommitted.count.get() < expected) {
             check(deadline, "written aggregates " + uncommitted.count.get() + " of " + expected);
             if (streams.state() == KafkaStreams.State.ERROR) {
                 throw new IllegalStateException("Kafka Streams failed");
             }
+            if (!m.marked() && System.nanoTime() - progressCheckedAt > 50_000_000L) {
+                long consumed = progress.consumed();
+                if (consumed >= warmupRecords) {
+                    m.mark(consumed);
+                }
+                progressCheckedAt = System.nanoTime();
+            }
             Thread.sleep(10);
         }
         long done = System.nanoTime();
         m.stop();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long watcherCpu =
-                threads.getThreadCpuTime(uncommitted.getId())
-                        + threads.getThreadCpuTime(committed.getId());
         while (committed.count.get() < expected) {
             check(deadline, "committed aggregates " + committed.count.get() + " of " + expected);
             Thread.sleep(10);
@@ -181,7 +191,6 @@ public final class BenchKafkaStreams {
         m.finish(
                 out,
                 records,
-                watcherCpu,
                 String.format(
                         Locale.ROOT,
                         "\"job_startup_s\":%.3f,\"commit_wait_s\":%.3f,\"aggregates\":%d,"

@@ -9,8 +9,6 @@ import io.streamwatch.job.StreamwatchJob;
 import io.streamwatch.sinks.KafkaSinks;
 import io.streamwatch.sources.KafkaSources;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,9 +54,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Arguments: {@code --bootstrap --config --name --run --delivery --state-backend
  * --checkpoint-interval --parallelism --expected N --records N --checkpoint-dir --out --logs-topic
- * --metrics-topic --timeout-seconds --set "path=value;..." --rest-port}. With {@code --rest-port}
- * the MiniCluster serves its REST API there, and the JSON gets the job's checkpoint statistics (see
- * {@link CheckpointStats}).
+ * --metrics-topic --timeout-seconds --set "path=value;..." --rest-port --warmup F}. With {@code
+ * --warmup F} the reported figures are the steady span's: from the moment the job's Kafka consumers
+ * have consumed the share {@code F} of the input ({@link Progress}) to the same end; the span
+ * before is reported as warm-up (see {@link Measure}). With {@code --rest-port} the MiniCluster
+ * serves its REST API there, and the JSON gets the job's checkpoint statistics (see {@link
+ * CheckpointStats}).
  */
 public final class BenchStreamwatch {
     private BenchStreamwatch() {}
@@ -167,7 +169,18 @@ public final class BenchStreamwatch {
             check(deadline, "the job is not RUNNING");
             Thread.sleep(20);
         }
-        Measure m = Measure.start(name);
+        Measure m = Measure.start(name).exclude(uncommitted, committed);
+        double warmup = Double.parseDouble(a.getOrDefault("warmup", "0"));
+        Progress progress =
+                new Progress(
+                        Set.of(
+                                a.getOrDefault("logs-topic", "bench.logs"),
+                                a.getOrDefault("metrics-topic", "bench.metrics")));
+        long warmupRecords = (long) Math.ceil(warmup * records);
+        long progressCheckedAt = 0;
+        if (warmupRecords == 0) {
+            m.mark(0);
+        }
         double startup = (System.nanoTime() - submitNanos) / 1e9;
         long statusCheckedAt = System.nanoTime();
         while (uncommitted.count.get() < expected) {
@@ -181,14 +194,17 @@ public final class BenchStreamwatch {
                 }
                 statusCheckedAt = System.nanoTime();
             }
+            if (!m.marked() && System.nanoTime() - progressCheckedAt > 50_000_000L) {
+                long consumed = progress.consumed();
+                if (consumed >= warmupRecords) {
+                    m.mark(consumed);
+                }
+                progressCheckedAt = System.nanoTime();
+            }
             Thread.sleep(10);
         }
         long doneNanos = System.nanoTime();
         m.stop();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long watcherCpu =
-                threads.getThreadCpuTime(uncommitted.getId())
-                        + threads.getThreadCpuTime(committed.getId());
         while (committed.count.get() < expected) {
             check(deadline, "committed aggregates " + committed.count.get() + " of " + expected);
             Thread.sleep(10);
@@ -210,7 +226,6 @@ public final class BenchStreamwatch {
         m.finish(
                 out,
                 records,
-                watcherCpu,
                 String.format(
                         Locale.ROOT,
                         "\"job_startup_s\":%.3f,\"commit_wait_s\":%.3f,\"aggregates\":%d,"
@@ -263,10 +278,15 @@ public final class BenchStreamwatch {
         }
     }
 
-    /** Writes the aggregates in the format of {@code expected.tsv}; returns the repeated keys. */
+    /**
+     * Writes the aggregates in the format of {@code expected.tsv}, and their further fields (mean,
+     * quantiles, error ratio, top patterns), where they have them, in that of {@code
+     * expected-extra.tsv} to {@code <file minus .tsv>.extra.tsv}; returns the repeated keys.
+     */
     static long writeAggregates(List<byte[]> values, Path file) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         Map<String, String> rows = new TreeMap<>();
+        Map<String, String> extra = new TreeMap<>();
         long duplicates = 0;
         for (byte[] v : values) {
             JsonNode n = mapper.readTree(v);
@@ -289,6 +309,23 @@ public final class BenchStreamwatch {
                                         agg[1 + BenchData.Levels.index(e.getKey())] =
                                                 e.getValue().asLong());
                 row = key + "\t" + BenchData.Levels.format(agg);
+                if (n.has("error_ratio")) {
+                    com.fasterxml.jackson.databind.node.ArrayNode top = mapper.createArrayNode();
+                    for (JsonNode p : n.path("top_patterns")) {
+                        top.addArray()
+                                .add(p.path("pattern").asText())
+                                .add(p.path("count").asLong())
+                                .add(p.path("example").asText());
+                    }
+                    extra.put(
+                            key,
+                            "E\t"
+                                    + key.substring(2)
+                                    + "\t"
+                                    + n.get("error_ratio").asDouble()
+                                    + "\t"
+                                    + mapper.writeValueAsString(top));
+                }
             } else {
                 key =
                         "M\t"
@@ -309,6 +346,13 @@ public final class BenchStreamwatch {
                                 + n.get("min").asDouble()
                                 + "\t"
                                 + n.get("max").asDouble();
+                if (n.has("p50")) {
+                    StringBuilder q = new StringBuilder("Q\t").append(key.substring(2));
+                    for (String f : List.of("mean", "p50", "p90", "p95", "p99")) {
+                        q.append('\t').append(n.get(f).asDouble());
+                    }
+                    extra.put(key, q.toString());
+                }
             }
             if (rows.put(key, row) != null) {
                 duplicates++;
@@ -316,6 +360,14 @@ public final class BenchStreamwatch {
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
             rows.values().forEach(w::println);
+        }
+        if (!extra.isEmpty()) {
+            String name = file.getFileName().toString().replaceFirst("\\.tsv$", "");
+            try (PrintWriter w =
+                    new PrintWriter(
+                            Files.newBufferedWriter(file.resolveSibling(name + ".extra.tsv")))) {
+                extra.values().forEach(w::println);
+            }
         }
         return duplicates;
     }

@@ -6,41 +6,65 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Wall-clock and CPU time of one contender's measured phase, in its own JVM: process CPU (all
- * threads, user and system) from the operating system bean, minus the CPU of threads that only
- * watch the outcome. Writes one JSON object per contender, the table's raw material, and {@code
- * <name>.threads.tsv}: the same phase's CPU by thread.
+ * Wall-clock and CPU time of one contender's run, in its own JVM, in two spans: the warm-up (from
+ * {@link #start} to {@link #mark}, the moment the contender has consumed the warm-up share of its
+ * input) and the steady span (from the mark to {@link #stop}). CPU is the process's (all threads,
+ * user and system, from {@code /proc} through the operating system bean) minus the CPU of threads
+ * that only watch the outcome ({@link #exclude}). Writes one JSON object per contender, the table's
+ * raw material: {@code records}, {@code wall_s} and {@code cpu_s} are the steady span's, {@code
+ * warmup_*} the warm-up's; and {@code <name>.threads.tsv} (steady span) and {@code
+ * <name>.warmup.threads.tsv}: the same spans' CPU by thread. With a profiler ({@link Profiler}),
+ * the steady span is profiled too.
  */
 final class Measure {
     private final String name;
-    private final long startNanos;
-    private final long startCpuNanos;
     private final double startupSeconds;
-    private final Map<Long, Long> startThreadCpu;
-    private final Map<String, Long> startJvmThreadCpu;
-    private long stopNanos;
-    private long stopCpuNanos;
-    private Map<String, Long> threadCpu = Map.of();
+    private final List<Thread> excluded = new ArrayList<>();
+    private final Snapshot start;
+    private Snapshot mark;
+    private Snapshot stop;
+    private long markRecords;
 
     private Measure(String name) {
         this.name = name;
         this.startupSeconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
-        this.startNanos = System.nanoTime();
-        this.startCpuNanos = processCpuNanos();
-        this.startThreadCpu = threadCpuNanos();
-        this.startJvmThreadCpu = jvmThreadCpuNanos();
+        this.start = Snapshot.take(excluded);
     }
 
     /** Starts the clock now; the JVM's uptime so far is reported as start-up. */
     static Measure start(String name) {
         return new Measure(name);
+    }
+
+    /** Threads whose CPU is not the contender's (watchers); call before {@link #mark}. */
+    Measure exclude(Thread... threads) {
+        excluded.addAll(List.of(threads));
+        return this;
+    }
+
+    /**
+     * Ends the warm-up span now, after {@code consumed} input records; the steady span starts. A
+     * second call does nothing.
+     */
+    void mark(long consumed) {
+        if (mark == null) {
+            mark = Snapshot.take(excluded);
+            markRecords = consumed;
+            Profiler.start();
+        }
+    }
+
+    boolean marked() {
+        return mark != null;
     }
 
     static long processCpuNanos() {
@@ -51,17 +75,69 @@ final class Measure {
 
     /** Stops the clock (CPU and wall) now; {@link #finish} then reports this moment. */
     void stop() {
-        stopNanos = System.nanoTime();
-        stopCpuNanos = processCpuNanos();
-        threadCpu = threadCpuSince(startThreadCpu);
-        jvmThreadCpuNanos()
+        if (stop == null) {
+            stop = Snapshot.take(excluded);
+            Profiler.stop(name);
+        }
+    }
+
+    /** Wall, process CPU and per-thread CPU at one moment. */
+    private record Snapshot(
+            long nanos,
+            long cpuNanos,
+            long excludedCpuNanos,
+            Map<Long, Long> threadCpu,
+            Map<Long, String> threadNames,
+            Map<String, Long> jvmThreadCpu) {
+
+        static Snapshot take(List<Thread> excluded) {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long nanos = System.nanoTime();
+            long cpu = processCpuNanos();
+            long ex = 0;
+            for (Thread t : excluded) {
+                ex += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+            Map<Long, Long> byId = new HashMap<>();
+            Map<Long, String> names = new HashMap<>();
+            for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (t != null) {
+                    byId.put(t.getThreadId(), threads.getThreadCpuTime(t.getThreadId()));
+                    names.put(t.getThreadId(), t.getThreadName());
+                }
+            }
+            return new Snapshot(nanos, cpu, ex, byId, names, jvmThreadCpuNanos());
+        }
+    }
+
+    /**
+     * CPU between two snapshots by thread name, digits masked so that the subtasks of one task add
+     * up ({@code Source: Read ... (1/2)} and {@code (2/2)}), plus the JVM's own threads (JIT
+     * compilers, garbage collector) as {@code jvm: <name>}: where a contender's CPU goes, without a
+     * profiler. Threads that ended during the span are missing.
+     */
+    private static Map<String, Long> threadCpu(Snapshot from, Snapshot to) {
+        Map<String, Long> byName = new TreeMap<>();
+        to.threadCpu()
                 .forEach(
-                        (name, cpu) -> {
-                            long used = cpu - startJvmThreadCpu.getOrDefault(name, 0L);
-                            if (used > 0) {
-                                threadCpu.merge("jvm: " + name, used, Long::sum);
+                        (id, now) -> {
+                            long used = now - from.threadCpu().getOrDefault(id, 0L);
+                            if (now > 0 && used > 0) {
+                                byName.merge(
+                                        to.threadNames().get(id).replaceAll("[0-9]+", "N"),
+                                        used,
+                                        Long::sum);
                             }
                         });
+        to.jvmThreadCpu()
+                .forEach(
+                        (n, cpu) -> {
+                            long used = cpu - from.jvmThreadCpu().getOrDefault(n, 0L);
+                            if (used > 0) {
+                                byName.merge("jvm: " + n, used, Long::sum);
+                            }
+                        });
+        return byName;
     }
 
     /**
@@ -101,61 +177,52 @@ final class Measure {
     private static final Pattern JVM_THREAD =
             Pattern.compile("C1 Compi|C2 Compi|GC Thread|G1 |VM Thread|VM Periodic");
 
-    private static Map<Long, Long> threadCpuNanos() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<Long, Long> cpu = new HashMap<>();
-        for (long id : threads.getAllThreadIds()) {
-            cpu.put(id, threads.getThreadCpuTime(id));
-        }
-        return cpu;
-    }
-
-    /**
-     * CPU of the measured phase by thread name, digits masked so that the subtasks of one task add
-     * up ({@code Source: Read ... (1/2)} and {@code (2/2)}): where a contender's CPU goes, without
-     * a profiler. Threads that ended during the phase are missing.
-     */
-    private static Map<String, Long> threadCpuSince(Map<Long, Long> start) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, Long> byName = new TreeMap<>();
-        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t == null) {
-                continue;
-            }
-            long now = threads.getThreadCpuTime(t.getThreadId());
-            long used = now - start.getOrDefault(t.getThreadId(), 0L);
-            if (now > 0 && used > 0) {
-                byName.merge(t.getThreadName().replaceAll("[0-9]+", "N"), used, Long::sum);
-            }
-        }
-        return byName;
-    }
-
     /**
      * Stops the clock unless {@link #stop} did, and writes {@code <name>.json} into {@code dir}.
+     * Without a {@link #mark} the whole run is the steady span (no warm-up).
      *
-     * @param excludedCpuNanos CPU of watcher threads, not part of the contender's work
+     * @param records every input record the contender consumed (warm-up included)
      * @param extra more JSON fields ({@code "a":1,"b":2}) or empty
      */
-    void finish(Path dir, long records, long excludedCpuNanos, String extra) throws IOException {
-        if (stopNanos == 0) {
-            stop();
-        }
-        double wall = (stopNanos - startNanos) / 1e9;
-        double cpu = (stopCpuNanos - startCpuNanos - excludedCpuNanos) / 1e9;
+    void finish(Path dir, long records, String extra) throws IOException {
+        stop();
+        Snapshot from = mark == null ? start : mark;
+        double wall = (stop.nanos() - from.nanos()) / 1e9;
+        double cpu =
+                (stop.cpuNanos()
+                                - from.cpuNanos()
+                                - (stop.excludedCpuNanos() - from.excludedCpuNanos()))
+                        / 1e9;
+        double warmWall = (from.nanos() - start.nanos()) / 1e9;
+        double warmCpu =
+                (from.cpuNanos()
+                                - start.cpuNanos()
+                                - (from.excludedCpuNanos() - start.excludedCpuNanos()))
+                        / 1e9;
         String json =
                 String.format(
                         Locale.ROOT,
                         "{\"name\":\"%s\",\"records\":%d,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
-                                + "\"startup_s\":%.3f%s}%n",
+                                + "\"startup_s\":%.3f,\"warmup_records\":%d,\"warmup_wall_s\":%.3f,"
+                                + "\"warmup_cpu_s\":%.3f,\"total_records\":%d%s}%n",
                         name,
-                        records,
+                        records - markRecords,
                         wall,
                         cpu,
                         startupSeconds,
+                        markRecords,
+                        warmWall,
+                        warmCpu,
+                        records,
                         extra.isEmpty() ? "" : "," + extra);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(name + ".json"), json);
+        writeThreads(dir.resolve(name + ".threads.tsv"), threadCpu(from, stop));
+        writeThreads(dir.resolve(name + ".warmup.threads.tsv"), threadCpu(start, from));
+        System.out.print(json);
+    }
+
+    private static void writeThreads(Path file, Map<String, Long> threadCpu) throws IOException {
         StringBuilder tsv = new StringBuilder("cpu_s\tthread\n");
         threadCpu.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
@@ -165,7 +232,6 @@ final class Measure {
                                         .append('\t')
                                         .append(e.getKey())
                                         .append('\n'));
-        Files.writeString(dir.resolve(name + ".threads.tsv"), tsv);
-        System.out.print(json);
+        Files.writeString(file, tsv);
     }
 }
