@@ -158,6 +158,7 @@ public final class BenchKafkaStreams {
         Progress progress = new Progress(Set.of("bench.logs", "bench.metrics"));
         long warmupRecords = (long) Math.ceil(warmup * records);
         long progressCheckedAt = 0;
+        long progressPrintedAt = System.nanoTime();
         if (warmupRecords == 0) {
             m.mark(0);
         }
@@ -173,6 +174,10 @@ public final class BenchKafkaStreams {
                     m.mark(consumed);
                 }
                 progressCheckedAt = System.nanoTime();
+            }
+            if (System.nanoTime() - progressPrintedAt > 5_000_000_000L) {
+                m.progress(progress.consumed());
+                progressPrintedAt = System.nanoTime();
             }
             Thread.sleep(10);
         }

@@ -178,6 +178,7 @@ public final class BenchStreamwatch {
                                 a.getOrDefault("metrics-topic", "bench.metrics")));
         long warmupRecords = (long) Math.ceil(warmup * records);
         long progressCheckedAt = 0;
+        long progressPrintedAt = System.nanoTime();
         if (warmupRecords == 0) {
             m.mark(0);
         }
@@ -200,6 +201,10 @@ public final class BenchStreamwatch {
                     m.mark(consumed);
                 }
                 progressCheckedAt = System.nanoTime();
+            }
+            if (System.nanoTime() - progressPrintedAt > 5_000_000_000L) {
+                m.progress(progress.consumed());
+                progressPrintedAt = System.nanoTime();
             }
             Thread.sleep(10);
         }

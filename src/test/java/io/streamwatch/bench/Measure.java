@@ -67,6 +67,31 @@ final class Measure {
         return mark != null;
     }
 
+    /**
+     * One line to stderr: seconds since the start, input records consumed so far, the process's CPU
+     * seconds and the JIT compiler threads' so far. Printed every few seconds by the runners, it
+     * shows when the compiler settles (the log of each contender).
+     */
+    void progress(long consumed) {
+        long jit =
+                jvmThreadCpuNanos().entrySet().stream()
+                        .filter(e -> e.getKey().contains("Compi"))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
+        System.err.printf(
+                Locale.ROOT,
+                "progress: %.1f s, %d records consumed, CPU %.1f s, JIT compiler %.1f s%n",
+                (System.nanoTime() - start.nanos()) / 1e9,
+                consumed,
+                (processCpuNanos() - start.cpuNanos()) / 1e9,
+                (jit
+                                - start.jvmThreadCpu().entrySet().stream()
+                                        .filter(e -> e.getKey().contains("Compi"))
+                                        .mapToLong(Map.Entry::getValue)
+                                        .sum())
+                        / 1e9);
+    }
+
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean())

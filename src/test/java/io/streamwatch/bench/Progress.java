@@ -1,6 +1,8 @@
 package io.streamwatch.bench;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -32,25 +34,30 @@ final class Progress {
 
     /** Records of the input topics consumed so far by every consumer of this JVM. */
     long consumed() {
-        long total = 0;
+        // A client registers a topic's metrics twice, under its name and with the dots written
+        // as underscores (the old tag): counted once per client and topic.
+        Map<String, Long> byClientTopic = new HashMap<>();
         for (ObjectName n : server.queryNames(query, null)) {
             String topic = n.getKeyProperty("topic");
             if (topic == null || n.getKeyProperty("partition") != null) {
                 continue;
             }
-            // The client writes a topic's dots as underscores in its metric tags.
-            if (!topics.contains(topic) && !topics.contains(topic.replace('_', '.'))) {
+            String name = topics.contains(topic) ? topic : topic.replace('_', '.');
+            if (!topics.contains(name)) {
                 continue;
             }
             try {
                 Object v = server.getAttribute(n, "records-consumed-total");
                 if (v instanceof Number num) {
-                    total += (long) num.doubleValue();
+                    byClientTopic.merge(
+                            n.getKeyProperty("client-id") + "\n" + name,
+                            (long) num.doubleValue(),
+                            Math::max);
                 }
             } catch (Exception e) {
                 // The consumer closed between the query and the read.
             }
         }
-        return total;
+        return byClientTopic.values().stream().mapToLong(Long::longValue).sum();
     }
 }
