@@ -443,8 +443,8 @@ an area by the frame nearest its leaf that belongs to one (bench/report.py, `FRA
 RocksDB read inside the rule evaluator is state, a string read by Flink's record deserializer is
 hand-over); the JIT compiler's and garbage collector's threads are areas as a whole. The area's
 CPU s per 1M records is its share of the samples times the contender's CPU per record (the
-watchers' samples left out, as their CPU is). Sampling 100 times a second per busy thread costs
-well under 1% of the CPU; `--no-profile` leaves it out.
+watchers' samples left out, as their CPU is). Sampling at this rate adds little, but that was not
+measured apart on this shared machine: `bench/run --no-profile` runs without it, to compare.
 
 {chr(10).join(lines)}
 """
