@@ -494,7 +494,11 @@ def main():
         if r is None:
             if name == "sw-decode":
                 continue  # optional, not in the default set
-            lines.append("| %s | — | — | — | — | — | — | — | — | not run |" % label)
+            # A contender that started has a log; without its JSON it did not finish.
+            ran = os.path.exists(os.path.join(os.path.dirname(os.path.abspath(results_dir)), "logs",
+                                              name + ".log"))
+            lines.append("| %s | — | — | — | — | — | — | — | — | %s |" % (
+                label, "did not finish (see logs/%s.log)" % name if ran else "not run"))
             continue
         rate = r["records"] / r["wall_s"]
         rates[name] = rate
