@@ -173,7 +173,8 @@ def data_set(data):
   services: {data['log_keys']} log keys, {data['metric_keys']} metric keys, {data['event_minutes']}
   minutes of event time ({data['rate_per_minute']:,} records per minute), so
   {data['log_aggregates'] + data['metric_aggregates']:,} window aggregates. Two partitions per topic,
-  plus one sentinel record per partition 30 minutes after the data, which closes every window."""
+  plus one sentinel record per partition the data's span plus 30 minutes after the data, which
+  closes every window."""
 
 
 def latency_section(results_dir):
@@ -668,8 +669,10 @@ How to read it:
   10000 messages per `consume()`.
 - Kafka Streams computes the light Python peer's aggregates (no quantiles, patterns or alerts) with
   `exactly_once_v2`, RocksDB window stores, `suppress` for final results only, two stream
-  threads and 20 minutes of grace (its two input tasks run ahead of each other through the
-  repartition topic by more than Streamwatch's 5 s of out-of-orderness); its event time is the record timestamp, which the loader set to the event time.
+  threads and the data's event-time span plus 20 minutes of grace, so its windows close only at the
+  sentinels (its two input tasks run ahead of each other through the repartition topic by far more
+  than Streamwatch's 5 s of out-of-orderness: with 20 minutes on 167 minutes of data, whole windows
+  were lost); its event time is the record timestamp, which the loader set to the event time.
 - Streamwatch runs the full job of `jobs-config/streamwatch.yaml` (both pipelines, DDSketch
   quantiles, top error patterns, the example alert rules) with parallelism 2 in a local
   MiniCluster without web UI, with the managed memory (RocksDB's block cache and write buffers)

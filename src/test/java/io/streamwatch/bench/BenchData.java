@@ -29,17 +29,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Generates the benchmark's data set and loads it once into two input topics of two partitions
  * each: realistic log events and metric points in the SPEC's default format (made by {@link
  * SampleRecords}, no incidents, no bad records), keyed by host, with the Kafka timestamp equal to
- * the event time. The event time advances at {@code --rate} records per minute and ends about an
- * hour before now (a broker rejects timestamps more than an hour ahead).
+ * the event time. The event time advances at {@code --rate} records per minute.
  *
- * <p>After the data, every partition gets one sentinel record 30 minutes after the last event
- * (beyond the Kafka Streams contender's 20 minutes of grace), so an event-time job closes every
- * window of the data. The exact aggregates of the data (per window: count and count per level per
- * service; count, sum, min and max per metric name, service and host) go to {@code expected.tsv},
- * the reference every contender is checked against; {@code expected-extra.tsv} adds the mean and
- * the exact lower quantiles p50/p90/p95/p99 per metric key and window and the error ratio per log
- * key and window, and {@code errors.tsv} holds every ERROR/FATAL message (window, service, the
- * message as a JSON string), from which the report recomputes top patterns.
+ * <p>After the data, every partition gets one sentinel record the data's span plus 30 minutes after
+ * the last event (beyond the Kafka Streams contender's grace, the span plus 20 minutes), so an
+ * event-time job closes every window of the data. The sentinels end about an hour before now (a
+ * broker rejects timestamps more than an hour ahead). The exact aggregates of the data (per window:
+ * count and count per level per service; count, sum, min and max per metric name, service and host)
+ * go to {@code expected.tsv}, the reference every contender is checked against; {@code
+ * expected-extra.tsv} adds the mean and the exact lower quantiles p50/p90/p95/p99 per metric key
+ * and window and the error ratio per log key and window, and {@code errors.tsv} holds every
+ * ERROR/FATAL message (window, service, the message as a JSON string), from which the report
+ * recomputes top patterns.
  *
  * <p>Arguments: {@code --bootstrap HOST:PORT --records N --keys K --rate R --out DIR --logs-topic T
  * --metrics-topic T --metrics-only B}. {@code K} is the number of hosts, ten per service: the log
@@ -76,7 +77,7 @@ public final class BenchData {
 
         // The event-time span of the data, ending an hour before now.
         long spanMillis = records * 60_000L / rate;
-        long start = (System.currentTimeMillis() - spanMillis - 3_600_000L) / 60_000L * 60_000L;
+        long start = (System.currentTimeMillis() - 2 * spanMillis - 5_400_000L) / 60_000L * 60_000L;
 
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -167,7 +168,7 @@ public final class BenchData {
                 produced++;
             }
             producer.flush();
-            long sentinelTs = last + 1_800_000L;
+            long sentinelTs = last + (last - start) + 1_800_000L;
             for (int partition = 0; partition < 2; partition++) {
                 String log =
                         String.format(

@@ -36,9 +36,9 @@ import org.apache.kafka.streams.kstream.Windowed;
 /**
  * The Kafka Streams contender: the same 1-minute aggregates as the Python consumer (per service:
  * total and count per level; per metric name, service and host: count, sum, min, max) with {@code
- * exactly_once_v2}, RocksDB window stores, 20 min grace and final results only ({@code suppress}),
- * two stream threads. Event time is the record timestamp, which the loader set to the event time.
- * Output records use Streamwatch's field names so the same watchers check them.
+ * exactly_once_v2}, RocksDB window stores, the data's span + 20 min grace and final results only
+ * ({@code suppress}), two stream threads. Event time is the record timestamp, which the loader set
+ * to the event time. Output records use Streamwatch's field names so the same watchers check them.
  *
  * <p>Arguments: {@code --bootstrap --name --run --expected N --records N --state-dir --out --warmup
  * F} (the steady span as in {@link BenchStreamwatch}).
@@ -77,10 +77,13 @@ public final class BenchKafkaStreams {
         Serde<double[]> doubles = new DoublesSerde();
         Duration size = Duration.ofMinutes(1);
         // Much more than Streamwatch's 5 s: the two input tasks feed one repartition topic and
-        // can drift apart by many minutes of event time on a fast machine (with 2 minutes, 290k
-        // records were dropped as late). 20 minutes covers the default data set (17 minutes);
-        // the sentinels, 30 minutes after the data, still close every window.
-        Duration grace = Duration.ofMinutes(20);
+        // can drift apart by many minutes of event time (with 2 minutes, 290k records were
+        // dropped as late; with 20 minutes, on 167 minutes of data, enough to lose whole windows
+        // and wait for them until the deadline). So the data's whole span (--event-minutes) plus
+        // 20 minutes: windows close at the sentinels, which BenchData puts the span plus 30
+        // minutes after the data.
+        Duration grace =
+                Duration.ofMinutes(Long.parseLong(a.getOrDefault("event-minutes", "0")) + 20);
 
         StreamsBuilder b = new StreamsBuilder();
         b.stream("bench.logs", Consumed.with(bytes, bytes))
