@@ -4,6 +4,8 @@ import io.streamwatch.records.GroupKey;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.MapState;
 
 /**
@@ -42,6 +44,9 @@ final class AlertStore {
 
     private final Slot[] slots = new Slot[SLOTS];
 
+    /** Wall clock in ms, for the TTL. */
+    private final LongSupplier clock;
+
     private static final class Slot {
         String key;
         String rule;
@@ -55,6 +60,13 @@ final class AlertStore {
     }
 
     AlertStore(MapState<String, AlertState> state, Duration ttl) {
+        this(state, ttl, System::currentTimeMillis);
+    }
+
+    /** With a clock of the test's own, so the TTL can pass without waiting. */
+    @VisibleForTesting
+    AlertStore(MapState<String, AlertState> state, Duration ttl, LongSupplier clock) {
+        this.clock = clock;
         this.state = state;
         this.ttl = ttl == null || ttl.isZero() ? 0 : ttl.toMillis();
     }
@@ -67,7 +79,7 @@ final class AlertStore {
             s = slots[i ^ 1];
         }
         if (holds(s, key, rule, sub)) {
-            if (s.value == null || ttl == 0 || System.currentTimeMillis() - s.writtenAt < ttl) {
+            if (s.value == null || ttl == 0 || clock.getAsLong() - s.writtenAt < ttl) {
                 return s.value;
             }
         }
@@ -80,7 +92,7 @@ final class AlertStore {
     }
 
     void put(String key, String rule, String sub, AlertState value) throws Exception {
-        long now = ttl == 0 ? 0 : System.currentTimeMillis();
+        long now = ttl == 0 ? 0 : clock.getAsLong();
         state.put(stateKey(rule, sub), value);
         remember(key, rule, sub, value, now);
     }

@@ -115,9 +115,10 @@ class AlertStoreTest {
     @Test
     void aValueTheTtlMayHaveExpiredIsReadAgain() throws Exception {
         CountingMapState state = new CountingMapState();
-        AlertStore store = new AlertStore(state, Duration.ofMillis(1));
+        long[] now = {1_000};
+        AlertStore store = new AlertStore(state, Duration.ofMillis(1), () -> now[0]);
         store.put("k", "R", "", new AlertState());
-        Thread.sleep(5);
+        now[0] += 5;
         state.map.clear(); // as Flink's TTL would
         assertThat(store.get("k", "R", "")).isNull();
         assertThat(state.reads).isEqualTo(1);
@@ -126,10 +127,11 @@ class AlertStoreTest {
     @Test
     void withoutTtlWrittenValuesStay() throws Exception {
         CountingMapState state = new CountingMapState();
-        AlertStore store = new AlertStore(state, Duration.ZERO);
+        long[] now = {1_000};
+        AlertStore store = new AlertStore(state, Duration.ZERO, () -> now[0]);
         AlertState st = new AlertState();
         store.put("k", "R", "", st);
-        Thread.sleep(2);
+        now[0] += 1_000_000;
         assertThat(store.get("k", "R", "")).isSameAs(st);
         assertThat(state.reads).isZero();
     }
