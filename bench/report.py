@@ -79,8 +79,14 @@ def read_extra(path):
 def exact_patterns(results_dir):
     """The exact top patterns per (window, service) from errors.tsv, with the equal-work peer's own
     masking (so the check is of its counting and ranking, not of its regular expressions)."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from consume_full import mask
+    try:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from consume_full import mask
+    except ImportError:
+        # No Python Kafka client here, so the peer did not run: the Streamwatch check only adds
+        # the counts up, for which the raw message will do.
+        def mask(message):
+            return message
     counts = {}
     path = os.path.join(results_dir, "errors.tsv")
     if not os.path.exists(path):
@@ -474,8 +480,7 @@ def main():
     data = load_json(os.path.join(results_dir, "data.json"))
     expected = read_tsv(os.path.join(results_dir, "expected.tsv")) if data else {}
     expected_extra = read_extra(os.path.join(results_dir, "expected-extra.tsv")) if data else {}
-    patterns = exact_patterns(results_dir) if PEER in os.listdir(results_dir) or os.path.exists(
-        os.path.join(results_dir, PEER + ".extra.tsv")) else None
+    patterns = exact_patterns(results_dir)
     results = {}
     for name, _ in ORDER:
         p = os.path.join(results_dir, name + ".json")
