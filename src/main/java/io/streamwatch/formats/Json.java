@@ -17,9 +17,21 @@ public final class Json {
      * not as malformed JSON), detects duplicate keys, and bounds nesting.
      */
     public static JsonFactory inputFactory() {
+        return inputFactory(true);
+    }
+
+    /**
+     * The same factory, but its parsers leave duplicate keys to the caller: for readers that check
+     * them more cheaply themselves ({@link JsonPathExtractor}).
+     */
+    static JsonFactory inputFactoryWithoutDuplicateDetection() {
+        return inputFactory(false);
+    }
+
+    private static JsonFactory inputFactory(boolean detectDuplicates) {
         return JsonFactory.builder()
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, detectDuplicates)
                 .streamReadConstraints(
                         StreamReadConstraints.builder()
                                 .maxNestingDepth(MAX_NESTING)

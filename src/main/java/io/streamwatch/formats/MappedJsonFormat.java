@@ -63,7 +63,7 @@ public final class MappedJsonFormat implements InputFormat {
 
     @Override
     public void open() {
-        factory = Json.inputFactory();
+        factory = Json.inputFactoryWithoutDuplicateDetection();
         List<String> paths = new ArrayList<>();
         paths.add(timestampPath);
         if (kind == PipelineKind.LOGS) {
