@@ -331,12 +331,15 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             partial.topic = e.topic;
             partial.partition = e.partition;
             partial.offset = e.offset;
+            // While it stands for that one line, it can still be written out whole if late.
+            partial.record = e.count == 1 ? e.record : null;
             return partial;
         }
 
         @Override
         protected boolean add(LogEvent partial, LogEvent e) {
             partial.count += e.count;
+            partial.record = null;
             return false;
         }
 
@@ -430,6 +433,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             partial.value = v.values[0];
             // One value needs no array: the point is sent as the event it was.
             partial.values = v.size == 1 ? null : Arrays.copyOf(v.values, v.size);
+            partial.record = v.size == 1 ? v.first.record : null;
             return partial;
         }
 

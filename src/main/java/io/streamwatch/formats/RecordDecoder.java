@@ -116,6 +116,9 @@ public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> 
                                 "invalid UTF-8 byte 0x%02x at offset %d", value[bad] & 0xff, bad));
             }
             format.decode(value, origin, buffer);
+            if (buffer.size() == 1) {
+                buffer.get(0).keepRecord(value);
+            }
             if (metrics != null) {
                 for (Decoded d : buffer) {
                     metrics.eventTime(d.eventTime());

@@ -45,6 +45,15 @@ public class Decoded implements Serializable {
         return Long.MIN_VALUE;
     }
 
+    /** Keeps the record value on the event, for a late-events record that can be replayed. */
+    public void keepRecord(byte[] value) {
+        if (log != null) {
+            log.record = value;
+        } else if (metric != null) {
+            metric.record = value;
+        }
+    }
+
     @Override
     public String toString() {
         return log != null

@@ -29,6 +29,14 @@ public class MetricPoint implements Serializable {
     public int partition;
     public long offset;
 
+    /**
+     * The Kafka record value the event was read from, kept while the event travels alone so that a
+     * late event can be written out whole for replay (fields the aggregates do not read, like
+     * {@code trace_id} or {@code tags}, included). Null for events combined before the keyBy and
+     * for formats that make several events of one record. Not a copy: the consumer's own array.
+     */
+    public byte[] record;
+
     public MetricPoint() {}
 
     public MetricPoint(String key, String name, long timestamp, double value) {

@@ -1,5 +1,7 @@
 package io.streamwatch.sinks;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.streamwatch.functions.PipelineMetrics;
 import io.streamwatch.records.GroupKey;
@@ -43,7 +45,13 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
      *     before the keyBy that still arrived late (possible after idleness, see PreAggregator)
      */
     protected KafkaMessage encode(
-            String topic, int partition, long offset, long eventTime, long count, Body body) {
+            String topic,
+            int partition,
+            long offset,
+            long eventTime,
+            long count,
+            byte[] record,
+            Body body) {
         if (lateRecords != null) {
             lateRecords.inc(count);
         }
@@ -58,6 +66,10 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                             body.write(g);
                             if (count > 1) {
                                 g.writeNumberField("count", count);
+                            }
+                            if (record != null) {
+                                // Valid UTF-8: the decoder checked it before reading the event.
+                                g.writeStringField("raw", new String(record, UTF_8));
                             }
                             JsonOutput.time(g, "seen_at", System.currentTimeMillis());
                         });
@@ -86,6 +98,7 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                     e.offset,
                     e.timestamp,
                     e.count,
+                    e.record,
                     g -> {
                         g.writeStringField("kind", "log");
                         JsonOutput.stringMap(g, "group", GroupKey.toMap(groupBy, e.key, 0));
@@ -111,6 +124,7 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                     m.offset,
                     m.timestamp,
                     m.values == null ? 1 : m.values.length,
+                    m.record,
                     g -> {
                         g.writeStringField("kind", "metric");
                         g.writeStringField("name", m.name);

@@ -240,6 +240,48 @@ class PreAggregatorTest {
     }
 
     /**
+     * A late-events record carries the record it stands for, for replay: a partial of one line or
+     * one point keeps it, a combined one has none to keep.
+     */
+    @Test
+    void onlyAPartialOfOneRecordKeepsThatRecord() throws Exception {
+        openLogs(1000);
+        openMetrics(1000);
+        LogEvent alone = line("a", T0, Level.INFO, "x");
+        alone.record = new byte[] {'{', '}'};
+        logs.processElement(alone, T0);
+        for (int i = 0; i < 2; i++) {
+            LogEvent e = line("b", T0 + i, Level.INFO, "y");
+            e.record = new byte[] {'{', '}'};
+            logs.processElement(e, T0 + i);
+        }
+        MetricPoint single = point("cpu|h1", T0, 1);
+        single.record = new byte[] {'{', ' ', '}'};
+        metrics.processElement(single, T0);
+        for (int i = 0; i < 2; i++) {
+            MetricPoint p = point("mem|h1", T0 + i, i);
+            p.record = new byte[] {'{', '}'};
+            metrics.processElement(p, T0 + i);
+        }
+        logs.processWatermark(new Watermark(T0 + MINUTE));
+        metrics.processWatermark(new Watermark(T0 + MINUTE));
+
+        Map<String, byte[]> records = new HashMap<>();
+        for (StreamRecord<LogEvent> r : PreAggregatorTest.<LogEvent>records(output(logs))) {
+            records.put(r.getValue().key, r.getValue().record);
+        }
+        for (StreamRecord<MetricPoint> r :
+                PreAggregatorTest.<MetricPoint>records(output(metrics))) {
+            records.put(r.getValue().key, r.getValue().record);
+        }
+        assertThat(records.get("a")).isEqualTo(alone.record);
+        assertThat(records.get("b")).isNull();
+        assertThat(records.get("cpu|h1")).isEqualTo(single.record);
+        assertThat(records.get("mem|h1")).isNull();
+        assertThat(records).hasSize(4);
+    }
+
+    /**
      * Random lines of random keys, levels and times with watermarks, barriers and idleness in
      * between: the accumulators a window builds from what the pre-aggregator sends (in order, with
      * the watermarks it forwards) equal the ones it builds from the lines themselves. A partial is

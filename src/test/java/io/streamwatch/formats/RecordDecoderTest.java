@@ -224,6 +224,17 @@ class RecordDecoderTest {
     }
 
     @Test
+    void anEventKeepsTheRecordItWasReadFrom() {
+        byte[] value =
+                utf8(
+                        "{\"timestamp\":"
+                                + T
+                                + ",\"service\":\"a\",\"level\":\"INFO\",\"trace_id\":\"t1\"}");
+        assertThat(logs.decode(value, origin())).isNull();
+        assertThat(logs.lastDecoded().get(0).log.record).isSameAs(value);
+    }
+
+    @Test
     void tombstoneIsEmpty() {
         DeadLetter d = logs.decode(null, origin()).deadLetter;
         assertThat(d.reason).isEqualTo("empty");

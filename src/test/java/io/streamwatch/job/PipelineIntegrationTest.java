@@ -188,7 +188,8 @@ class PipelineIntegrationTest {
 
         assertThat(late).hasSize(1);
         JsonNode l = Json.parse(late.get(0).value());
-        assertThat(l.get("message").asText()).isEqualTo("late one");
+        assertThat(l.get("message").asText()).isEqualTo("late one été \"quoted\"");
+        assertThat(l.get("raw").asText().getBytes(StandardCharsets.UTF_8)).isEqualTo(lateRecord);
         assertThat(l.get("group").get("service").asText()).isEqualTo("checkout");
         assertThat(l.get("event_time").asText()).isEqualTo(iso(t0 + 50_000));
     }
@@ -243,9 +244,13 @@ class PipelineIntegrationTest {
         metric(0, 2 * MIN + 10_000, "tick", "clock", "c", 1);
     }
 
+    /** Sent after its window fired; the late-events record must carry it byte for byte. */
+    private byte[] lateRecord;
+
     private void phaseTwo() throws Exception {
+        lateRecord = logJson(50_000, "checkout", "ERROR", "late one \u00e9t\u00e9 \\\"quoted\\\"");
         // The window [t0, t0+1m) has fired: this one is beyond the allowed lateness of 0.
-        SharedKafka.send(producer, logsTopic, 0, logJson(50_000, "checkout", "ERROR", "late one"));
+        SharedKafka.send(producer, logsTopic, 0, lateRecord);
         log(0, 10 * MIN, "clock", "INFO", "tick");
         metric(0, 10 * MIN, "tick", "clock", "c", 1);
     }

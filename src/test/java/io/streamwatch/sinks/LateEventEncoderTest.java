@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricPoint;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,30 @@ class LateEventEncoderTest {
         assertThat(r.get("level").asText()).isEqualTo("WARN");
         assertThat(r.get("message").asText()).isEqualTo("slow");
         assertThat(r.has("count")).isFalse();
+        assertThat(r.has("raw")).isFalse();
+    }
+
+    @Test
+    void aLateEventWithItsRecordCarriesItWholeForReplay() throws Exception {
+        String original =
+                "{\"timestamp\":1700000059999,\"name\":\"cpu\",\"value\":0.5,\"host\":\"web-1\","
+                        + "\"trace_id\":\"4bf9\",\"tags\":{\"dc\":\"\u00e9\"}}";
+        MetricPoint p = new MetricPoint("cpu\u001fweb-1", "cpu", 1_700_000_059_999L, 0.5);
+        p.record = original.getBytes(StandardCharsets.UTF_8);
+        LogEvent e = line(1, "slow");
+        e.record = "{\"level\":\"WARN\"}".getBytes(StandardCharsets.UTF_8);
+
+        JsonNode metric =
+                JSON.readTree(
+                        new LateEventEncoder.Metrics("app-metrics", List.of("host")).map(p).value);
+        JsonNode log =
+                JSON.readTree(
+                        new LateEventEncoder.Logs("app-logs", List.of("service")).map(e).value);
+
+        assertThat(metric.get("raw").asText()).isEqualTo(original);
+        assertThat(JSON.readTree(metric.get("raw").asText()).get("tags").get("dc").asText())
+                .isEqualTo("\u00e9");
+        assertThat(log.get("raw").asText()).isEqualTo("{\"level\":\"WARN\"}");
     }
 
     @Test
