@@ -46,7 +46,14 @@ public final class RuleLoader {
                                 "\"" + glob + "\" matches no file"));
             }
             for (Path f : files) {
-                String source = dir.relativize(f.toAbsolutePath()).toString();
+                // Named as the user wrote it: relative to the config's directory, or absolute.
+                Path absolute = f.toAbsolutePath().normalize();
+                String source =
+                        absolute.startsWith(dir.normalize())
+                                ? dir.normalize().relativize(absolute).toString()
+                                : glob.startsWith("/")
+                                        ? absolute.toString()
+                                        : dir.relativize(f.toAbsolutePath()).toString();
                 for (RuleDefinition d : read(f, source, problems)) {
                     String before = seen.putIfAbsent(d.name(), source);
                     if (before != null) {
@@ -144,13 +151,19 @@ public final class RuleLoader {
     }
 
     /**
-     * Files matching a glob relative to {@code dir}; the literal leading part may leave {@code dir}
-     * ({@code ../shared/*.yaml}). Rule test files ({@code *.test.yaml}) are never rules.
+     * Files matching a glob relative to {@code dir}, or an absolute one; the literal leading part
+     * may leave {@code dir} ({@code ../shared/*.yaml}). Rule test files ({@code *.test.yaml}) are
+     * never rules.
      */
     static List<Path> matching(Path dir, String glob) {
         String[] parts = glob.split("/");
         Path base = dir;
         int i = 0;
+        if (glob.startsWith("/")) {
+            // An absolute glob (/etc/streamwatch/rules/*.yaml) starts at the root, not at dir.
+            base = dir.getRoot();
+            i = 1;
+        }
         while (i < parts.length - 1 && !parts[i].matches(".*[*?\\[{].*")) {
             base = base.resolve(parts[i]);
             i++;
