@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +80,24 @@ class RecordDecoderTest {
         assertThat(m.timestamp).isEqualTo(T);
         assertThat(GroupKey.split(m.key))
                 .containsExactly("http.server.duration", "checkout", "web-1");
+    }
+
+    @Test
+    void groupsWhoseValuesHoldTheKeySeparatorGetDifferentKeys() {
+        // service "a<US>b", host "c" and service "a", host "b<US>c" once shared windows and alerts.
+        String tmpl =
+                "{\"timestamp\":"
+                        + T
+                        + ",\"name\":\"cpu\",\"value\":1,\"service\":\"%s\",\"host\":\"%s\"}";
+        assertThat(metrics.decode(utf8(String.format(tmpl, "a\\u001fb", "c")), origin())).isNull();
+        String first = metrics.lastDecoded().get(0).metric.key;
+        assertThat(metrics.decode(utf8(String.format(tmpl, "a", "b\\u001fc")), origin())).isNull();
+        String second = metrics.lastDecoded().get(0).metric.key;
+        assertThat(first).isNotEqualTo(second);
+        assertThat(GroupKey.toMap(List.of("service", "host"), first, 1))
+                .containsExactly(Map.entry("service", "a\u001fb"), Map.entry("host", "c"));
+        assertThat(GroupKey.toMap(List.of("service", "host"), second, 1))
+                .containsExactly(Map.entry("service", "a"), Map.entry("host", "b\u001fc"));
     }
 
     @Test
