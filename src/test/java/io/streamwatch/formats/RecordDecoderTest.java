@@ -288,4 +288,52 @@ class RecordDecoderTest {
         assertThat(logs.decode(utf8("{oops"), origin())).isNotNull();
         assertThat(onlyLog(logs, good).key).isEqualTo("a");
     }
+
+    /** A format with a bug: throws what a format never should on input it cannot read. */
+    private static RecordDecoder failingWith(RuntimeException e) {
+        InputFormat buggy =
+                (payload, origin, out) -> {
+                    throw e;
+                };
+        return new RecordDecoder("app-logs", buggy, TestPipelines.LIMITS);
+    }
+
+    @Test
+    void aBugInAFormatIsAnInternalErrorNotBadInput() {
+        String good = "{\"timestamp\":" + T + ",\"service\":\"a\",\"message\":\"m\"}";
+        DeadLetter d =
+                failingWith(new NullPointerException("Cannot read field \"text\""))
+                        .decode(utf8(good), origin())
+                        .deadLetter;
+        assertThat(d.reason).isEqualTo("internal_error");
+        assertThat(d.detail)
+                .startsWith("java.lang.NullPointerException: Cannot read field \"text\" at ")
+                .contains("RecordDecoderTest");
+        assertThat(d.raw).isEqualTo(good);
+        assertThat(
+                        failingWith(new IllegalStateException("unbalanced"))
+                                .decode(utf8(good), origin())
+                                .deadLetter
+                                .reason)
+                .isEqualTo("internal_error");
+    }
+
+    @Test
+    void parseErrorsOfTheInputStayBadInput() {
+        InputFormat parserError =
+                (payload, origin, out) -> {
+                    throw new java.io.CharConversionException("Invalid UTF-32 character");
+                };
+        assertThat(
+                        new RecordDecoder("app-logs", parserError, TestPipelines.LIMITS)
+                                .decode(utf8("{}"), origin())
+                                .deadLetter
+                                .reason)
+                .isEqualTo("malformed_json");
+        assertThat(
+                        logs.decode(utf8("{\"timestamp\":" + T + ",\"message\":"), origin())
+                                .deadLetter
+                                .reason)
+                .isEqualTo("malformed_json");
+    }
 }
