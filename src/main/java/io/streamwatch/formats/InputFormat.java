@@ -11,8 +11,11 @@ import java.util.List;
  * (Telegraf writes several fields per record).
  *
  * <p>A format reports unusable input by throwing {@link RejectException} (or the JSON parser's
- * {@link IOException}); {@link RecordDecoder} turns that into a dead letter. Events go to {@code
- * out} and are only emitted when the whole record decoded.
+ * {@link IOException}); {@link RecordDecoder} turns that into a dead letter. A parse error of its
+ * own (a {@link NumberFormatException} of a field's text, a {@code DateTimeParseException}) must
+ * become a {@link RejectException} where it arises: any other exception is taken for a bug and
+ * reported as {@code internal_error}. Events go to {@code out} and are only emitted when the whole
+ * record decoded.
  */
 public interface InputFormat extends Serializable {
 

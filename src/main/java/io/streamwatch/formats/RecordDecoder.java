@@ -7,6 +7,7 @@ import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.records.DeadLetter;
 import io.streamwatch.records.Decoded;
 import io.streamwatch.records.RejectReason;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,14 +19,29 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka source's deserializer: turns every input record into events or into exactly one dead
  * letter, and never throws, so one bad record can neither stop the job nor hide the records around
  * it. Decoding in the source lets the source assign event time and watermarks per partition.
+ *
+ * <p>Bad input is a {@link RejectException} or a parse error of the JSON parser, and goes to the
+ * dead letter with its reason. Any other exception of a format is a bug, not bad input: the record
+ * goes to the dead letter as {@code internal_error} (with the exception in the detail, counted by
+ * the rejected-records metric under that reason) and the exception is logged at ERROR (the first
+ * few in full, then one in {@value #LOG_EVERY}), so it is loud without restarting the job in a loop
+ * on a record it would read again.
  */
 public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
+
+    /** Internal errors logged with their stack trace before only every {@link #LOG_EVERY}th is. */
+    private static final int LOGGED_IN_FULL = 10;
+
+    private static final int LOG_EVERY = 1000;
 
     private final String pipeline;
     private final InputFormat format;
@@ -35,6 +51,9 @@ public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> 
     private transient RecordOrigin origin;
     private transient List<Decoded> buffer;
     private transient DecoderMetrics metrics;
+
+    /** Records lost to a bug in a format so far, for rate-limiting their log lines. */
+    private transient long internalErrors;
 
     public RecordDecoder(PipelineConfig pipeline, LimitsConfig limits) {
         this(pipeline.name(), InputFormats.create(pipeline, limits), limits);
@@ -138,16 +157,51 @@ public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> 
                             ? RejectReason.DUPLICATE_KEY
                             : RejectReason.MALFORMED_JSON;
             detail = where(msg, e);
-        } catch (Exception e) {
-            // Whatever else a parser throws is still a record we cannot read, not a job failure.
+        } catch (IOException e) {
+            // Other parser I/O errors (e.g. a CharConversionException of an encoding the parser
+            // detected): reading a byte array, they can only be about the payload.
             reason = RejectReason.MALFORMED_JSON;
             detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (RuntimeException e) {
+            // Formats turn every parse error into a RejectException; anything else is a bug in
+            // the format, not bad input. It goes to the dead letter under its own reason (one
+            // bug must not put the job in a restart loop on a record it re-reads) and is logged.
+            reason = RejectReason.INTERNAL_ERROR;
+            detail = internalError(e, origin);
         }
         buffer.clear();
         if (metrics != null) {
             metrics.rejected(reason);
         }
         return Decoded.of(deadLetter(value, origin, reason, detail));
+    }
+
+    /** The dead-letter detail of a format's bug; logs it at ERROR, rate-limited. */
+    private String internalError(RuntimeException e, RecordOrigin origin) {
+        StringBuilder detail = new StringBuilder(e.getClass().getName());
+        if (e.getMessage() != null) {
+            detail.append(": ").append(e.getMessage());
+        }
+        StackTraceElement[] trace = e.getStackTrace();
+        if (trace.length > 0) {
+            detail.append(" at ").append(trace[0]);
+        }
+        long n = ++internalErrors;
+        if (n <= LOGGED_IN_FULL || n % LOG_EVERY == 0) {
+            LOG.error(
+                    "Decoder bug in pipeline {} (not bad input): {} at {}/{}/{} went to the dead"
+                            + " letter as {}; {} such record(s) so far{}",
+                    pipeline,
+                    format.getClass().getSimpleName(),
+                    origin.topic,
+                    origin.partition,
+                    origin.offset,
+                    RejectReason.INTERNAL_ERROR.code(),
+                    n,
+                    n < LOGGED_IN_FULL ? "" : ", logging one in " + LOG_EVERY + " from now on",
+                    e);
+        }
+        return detail.toString();
     }
 
     private static String where(String msg, JsonProcessingException e) {

@@ -7,33 +7,142 @@ import java.util.Map;
 
 /**
  * Builds and splits the string keys that streams are keyed by. A key is the group values joined by
- * a control character that does not occur in field values, so it is compact, hashes fast and splits
- * back into the group map for the output records.
+ * {@link #SEPARATOR}, so it is compact, hashes fast and splits back into the group map for the
+ * output records.
+ *
+ * <p>Group values come from input records and may hold any character, the separator included. So
+ * that two different groups never share a key, a value is escaped before it is joined: {@link
+ * #ESCAPE} (U+001E) becomes U+001E {@code '0'} and {@link #SEPARATOR} (U+001F) becomes U+001E
+ * {@code '1'}. An encoded value therefore never contains a raw U+001F, the separators of a key are
+ * exactly its U+001F characters (so {@code indexOf(SEPARATOR)} finds the end of the first value),
+ * and {@link #split} undoes the escaping exactly.
+ *
+ * <p>Compatibility: a value without U+001E and U+001F is not changed, so the keys of ordinary
+ * groups are byte-identical to those of earlier versions, and checkpoints and savepoints, whose
+ * keyed state (windows, alert state) is keyed by these strings, stay usable. Only a group with one
+ * of the two characters in a value gets a key other than before; its old state (which before could
+ * be shared with another group) is not found again and expires with the state TTL.
  */
 public final class GroupKey {
-    /** Unit separator: never part of a service or host name. */
+    /** Unit separator: joins the (escaped) values of a key; never occurs inside one. */
     public static final char SEPARATOR = '\u001f';
+
+    /** Record separator: escapes itself and {@link #SEPARATOR} inside a value. */
+    public static final char ESCAPE = '\u001e';
+
+    /** Follows {@link #ESCAPE} to stand for an escape character in a value. */
+    private static final char ESCAPED_ESCAPE = '0';
+
+    /** Follows {@link #ESCAPE} to stand for a separator in a value. */
+    private static final char ESCAPED_SEPARATOR = '1';
 
     /** Value used for a group field that a record does not have. */
     public static final String MISSING = "unknown";
 
     private GroupKey() {}
 
+    /**
+     * The key of the given group values, in order. Values without U+001E and U+001F (the common
+     * case, checked by one scan) are joined as they are.
+     */
     public static String join(List<String> values) {
-        return String.join(String.valueOf(SEPARATOR), values);
+        int n = values.size();
+        if (n == 1) {
+            String v = values.get(0);
+            return special(v) ? escape(v, new StringBuilder(v.length() + 4)).toString() : v;
+        }
+        int length = n == 0 ? 0 : n - 1;
+        boolean escape = false;
+        for (int i = 0; i < n; i++) {
+            String v = values.get(i);
+            length += v.length();
+            if (!escape && special(v)) {
+                escape = true;
+            }
+        }
+        StringBuilder b = new StringBuilder(escape ? length + 8 : length);
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                b.append(SEPARATOR);
+            }
+            String v = values.get(i);
+            if (escape) {
+                escape(v, b);
+            } else {
+                b.append(v);
+            }
+        }
+        return b.toString();
     }
 
+    /** Whether a value holds a character that must be escaped. */
+    private static boolean special(String v) {
+        for (int i = 0, n = v.length(); i < n; i++) {
+            char c = v.charAt(i);
+            if (c == SEPARATOR || c == ESCAPE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static StringBuilder escape(String v, StringBuilder b) {
+        for (int i = 0, n = v.length(); i < n; i++) {
+            char c = v.charAt(i);
+            if (c == ESCAPE) {
+                b.append(ESCAPE).append(ESCAPED_ESCAPE);
+            } else if (c == SEPARATOR) {
+                b.append(ESCAPE).append(ESCAPED_SEPARATOR);
+            } else {
+                b.append(c);
+            }
+        }
+        return b;
+    }
+
+    /** The values a key was {@linkplain #join joined} from, unescaped. */
     public static List<String> split(String key) {
         List<String> parts = new ArrayList<>();
         int start = 0;
+        boolean escaped = false;
         for (int i = 0; i < key.length(); i++) {
-            if (key.charAt(i) == SEPARATOR) {
-                parts.add(key.substring(start, i));
+            char c = key.charAt(i);
+            if (c == SEPARATOR) {
+                parts.add(value(key, start, i, escaped));
                 start = i + 1;
+                escaped = false;
+            } else if (c == ESCAPE) {
+                escaped = true;
             }
         }
-        parts.add(key.substring(start));
+        parts.add(value(key, start, key.length(), escaped));
         return parts;
+    }
+
+    private static String value(String key, int from, int to, boolean escaped) {
+        if (!escaped) {
+            return key.substring(from, to);
+        }
+        StringBuilder b = new StringBuilder(to - from);
+        for (int i = from; i < to; i++) {
+            char c = key.charAt(i);
+            if (c == ESCAPE && i + 1 < to) {
+                char next = key.charAt(i + 1);
+                if (next == ESCAPED_ESCAPE) {
+                    b.append(ESCAPE);
+                    i++;
+                    continue;
+                }
+                if (next == ESCAPED_SEPARATOR) {
+                    b.append(SEPARATOR);
+                    i++;
+                    continue;
+                }
+            }
+            // Not from join (e.g. a key an earlier version built): kept as it is.
+            b.append(c);
+        }
+        return b.toString();
     }
 
     /** Pairs field names with the values of a key, starting at value {@code offset}. */

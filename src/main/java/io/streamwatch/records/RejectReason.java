@@ -30,7 +30,12 @@ public enum RejectReason {
     /** The JSON nests deeper than the parser allows. */
     TOO_DEEP,
     /** The level field holds text that is not a known level. */
-    UNKNOWN_LEVEL;
+    UNKNOWN_LEVEL,
+    /**
+     * Not bad input: decoding the record failed with an unexpected exception, a bug in Streamwatch.
+     * The detail names the exception and where it was thrown; the decoder also logs it at ERROR.
+     */
+    INTERNAL_ERROR;
 
     /** The word written in dead-letter records, e.g. {@code malformed_json}. */
     public String code() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamwatch.config.ConfigProblem;
+import io.streamwatch.config.Durations;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,11 +23,18 @@ import java.util.stream.Stream;
 /**
  * Loads the rule files that {@code alerts.rules} names (globs relative to the config file), and
  * checks each rule completely: its shape, its pipeline, its CEL condition against that pipeline's
- * aggregate fields, its templates, and that no two rules share a name. The job does not start while
- * any problem remains; {@code validate} prints them all.
+ * aggregate fields, its templates, that an absence rule's {@code absent_for} fits in {@code
+ * alerts.state_ttl}, and that no two rules share a name. The job does not start while any problem
+ * remains; {@code validate} prints them all.
  */
 public final class RuleLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * How much longer than an absence rule's {@code absent_for} {@code alerts.state_ttl} must be
+     * (see {@link #check}).
+     */
+    public static final Duration ABSENCE_TTL_MARGIN = Duration.ofMinutes(1);
 
     private RuleLoader() {}
 
@@ -111,11 +120,55 @@ public final class RuleLoader {
                                     + ")"));
             return null;
         }
-        return RuleCompiler.compile(
-                d,
-                AggregateSchema.of(p),
-                (field, message) ->
-                        problems.add(new ConfigProblem(d.source(), where, field, message)));
+        CompiledRule compiled =
+                RuleCompiler.compile(
+                        d,
+                        AggregateSchema.of(p),
+                        (field, message) ->
+                                problems.add(new ConfigProblem(d.source(), where, field, message)));
+        return outlivesSilence(d, config, where, problems) ? compiled : null;
+    }
+
+    /**
+     * Whether an absence rule's group state lives long enough for the rule to fire. The absence
+     * clock is alert state, which {@code alerts.state_ttl} drops once a group has not written it
+     * for the TTL (processing time, counted from the group's last aggregate), and a silent group
+     * writes nothing: with a TTL not longer than {@code absent_for}, the state is gone before the
+     * silence is noticed, and the rule never fires. The margin covers the wall-clock check, which
+     * comes up to a second after {@code absent_for}, and the watermark arriving later after the
+     * silence than after the last aggregate.
+     */
+    private static boolean outlivesSilence(
+            RuleDefinition d,
+            StreamwatchConfig config,
+            String where,
+            List<ConfigProblem> problems) {
+        Duration ttl = config.alerts().stateTtl();
+        if (d.kind() != RuleKind.ABSENCE
+                || d.absentFor() == null
+                || ttl == null
+                || ttl.isZero()
+                || ttl.compareTo(d.absentFor().plus(ABSENCE_TTL_MARGIN)) >= 0) {
+            return true;
+        }
+        problems.add(
+                new ConfigProblem(
+                        d.source(),
+                        where,
+                        "absent_for",
+                        Durations.format(d.absentFor())
+                                + " needs alerts.state_ttl (now "
+                                + Durations.format(ttl)
+                                + " in "
+                                + config.source()
+                                + ") of at least "
+                                + Durations.format(d.absentFor().plus(ABSENCE_TTL_MARGIN))
+                                + " (absent_for + "
+                                + Durations.format(ABSENCE_TTL_MARGIN)
+                                + "): a silent group's state would expire before the silence is"
+                                + " noticed and the rule would never fire; raise"
+                                + " alerts.state_ttl or shorten absent_for"));
+        return false;
     }
 
     static List<RuleDefinition> read(Path file, String source, List<ConfigProblem> problems) {

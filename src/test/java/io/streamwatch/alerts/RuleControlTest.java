@@ -2,7 +2,9 @@ package io.streamwatch.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.config.AlertsConfig;
 import io.streamwatch.testing.TestPipelines;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -100,5 +102,47 @@ class RuleControlTest {
         assertThat(statuses())
                 .singleElement()
                 .satisfies(s -> assertThat(s.status).isEqualTo("deleted"));
+    }
+
+    @Test
+    void anAbsenceRuleTheStateTtlDoesNotOutlastIsRejected() throws Exception {
+        harness.close();
+        harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(
+                                new RuleControl(
+                                        TestPipelines.withAlerts(
+                                                TestPipelines.job(
+                                                        "x",
+                                                        "t",
+                                                        List.of(TestPipelines.logs("streamwatch")),
+                                                        "d",
+                                                        "l"),
+                                                new AlertsConfig(
+                                                        "alerts",
+                                                        List.of(),
+                                                        "rules",
+                                                        "rule-status",
+                                                        Duration.ofMinutes(10))))));
+        harness.open();
+        String rule =
+                "{\"name\":\"Quiet\",\"pipeline\":\"app-logs\",\"kind\":\"absence\","
+                        + "\"absent_for\":\"%s\"}";
+        send("Quiet", String.format(rule, "15m"), 1);
+        send("Quiet", String.format(rule, "9m"), 2);
+        assertThat(statuses())
+                .satisfiesExactly(
+                        s -> {
+                            assertThat(s.status).isEqualTo("rejected");
+                            assertThat(s.reason)
+                                    .startsWith(
+                                            "control-topic: rule 'Quiet': absent_for: 15m needs"
+                                                    + " alerts.state_ttl (now 10m in test) of at"
+                                                    + " least 16m");
+                        },
+                        s -> assertThat(s.status).isEqualTo("active"));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(u -> assertThat(u.json).contains("9m"));
     }
 }

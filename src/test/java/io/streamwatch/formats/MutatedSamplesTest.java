@@ -2,33 +2,42 @@ package io.streamwatch.formats;
 
 import static io.streamwatch.formats.Samples.origin;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.PipelineKind;
+import io.streamwatch.records.DeadLetter;
 import io.streamwatch.records.Decoded;
+import io.streamwatch.records.RejectReason;
+import io.streamwatch.testing.TestPipelines;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Random mutations of the real samples, bytes and JSON values alike: the decoder never throws, and
- * each record gives either events (all complete, all finite) or exactly one dead letter. Seeded, so
- * a failure reproduces.
+ * Random mutations of the real samples, bytes and JSON values alike: the decoder never throws, a
+ * format never fails with anything but a parse error (which would come out as {@code
+ * internal_error}), and each record gives either events (all complete, all finite) or exactly one
+ * dead letter. Seeded, so a failure reproduces.
  */
 class MutatedSamplesTest {
     private static final int ROUNDS = 1500;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> GROUP_BY = List.of("service", "host", "k8s.pod.name");
 
     static Stream<Arguments> samples() {
         return Stream.of(
@@ -36,16 +45,45 @@ class MutatedSamplesTest {
                 Arguments.of("otel", PipelineKind.METRICS, "otel/metrics-gauge-sum-histogram.json"),
                 Arguments.of("otel", PipelineKind.METRICS, "otel/metrics-summary-exponential.json"),
                 Arguments.of("telegraf", PipelineKind.METRICS, "telegraf/batch.json"),
-                Arguments.of("telegraf", PipelineKind.METRICS, "telegraf/procstat-nanos.json"));
+                Arguments.of("telegraf", PipelineKind.METRICS, "telegraf/procstat-nanos.json"),
+                Arguments.of("streamwatch", PipelineKind.LOGS, "streamwatch/log.json"),
+                Arguments.of("streamwatch", PipelineKind.METRICS, "streamwatch/metric.json"),
+                Arguments.of("ecs", PipelineKind.LOGS, "ecs/log.json"));
     }
 
     @ParameterizedTest(name = "{2}")
     @MethodSource("samples")
     void neverThrowsAndGivesEventsOrOneDeadLetter(String format, PipelineKind kind, String sample)
             throws Exception {
-        RecordDecoder d =
-                Samples.decoder(format, kind, List.of("service", "host", "k8s.pod.name"), Map.of());
+        RecordDecoder d = Samples.decoder(format, kind, GROUP_BY, Map.of());
+        mutate(d, kind, sample);
+    }
+
+    /** The check above fails when a format has a bug that only some mutated inputs reach. */
+    @Test
+    void failsForAFormatThatThrowsSomethingElseThanAParseError() {
+        String sample = "telegraf/batch.json";
+        PipelineConfig pipeline =
+                Samples.pipeline("telegraf", PipelineKind.METRICS, GROUP_BY, Map.of());
+        InputFormat real = InputFormats.create(pipeline, TestPipelines.LIMITS);
+        int originalLength = Samples.read(sample).length;
+        InputFormat buggy =
+                (payload, origin, out) -> {
+                    real.decode(payload, origin, out);
+                    if (payload.length < originalLength) {
+                        throw new NullPointerException("a bug only shorter records reach");
+                    }
+                };
+        RecordDecoder d = new RecordDecoder(pipeline.name(), buggy, TestPipelines.LIMITS);
+        assertThatThrownBy(() -> mutate(d, PipelineKind.METRICS, sample))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("internal_error")
+                .hasMessageContaining("a bug only shorter records reach");
+    }
+
+    private static void mutate(RecordDecoder d, PipelineKind kind, String sample) throws Exception {
         byte[] original = Samples.read(sample);
+        assertThat(d.decode(original, origin())).as("dead letter of %s", sample).isNull();
         JsonNode tree = MAPPER.readTree(original);
         Random random = new Random(sample.hashCode());
         int events = 0;
@@ -58,8 +96,14 @@ class MutatedSamplesTest {
             Decoded rejected = d.decode(mutated, origin());
             if (rejected != null) {
                 deadLetters++;
-                assertThat(rejected.deadLetter.reason).isNotBlank();
-                assertThat(rejected.deadLetter.detail).isNotBlank();
+                DeadLetter dl = rejected.deadLetter;
+                assertThat(dl.reason)
+                        .as(
+                                "reason of %s (detail: %s)",
+                                new String(mutated, StandardCharsets.UTF_8), dl.detail)
+                        .isNotBlank()
+                        .isNotEqualTo(RejectReason.INTERNAL_ERROR.code());
+                assertThat(dl.detail).isNotBlank();
                 assertThat(d.lastDecoded()).isEmpty();
                 continue;
             }

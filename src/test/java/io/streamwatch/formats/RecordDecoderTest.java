@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +80,24 @@ class RecordDecoderTest {
         assertThat(m.timestamp).isEqualTo(T);
         assertThat(GroupKey.split(m.key))
                 .containsExactly("http.server.duration", "checkout", "web-1");
+    }
+
+    @Test
+    void groupsWhoseValuesHoldTheKeySeparatorGetDifferentKeys() {
+        // service "a<US>b", host "c" and service "a", host "b<US>c" once shared windows and alerts.
+        String tmpl =
+                "{\"timestamp\":"
+                        + T
+                        + ",\"name\":\"cpu\",\"value\":1,\"service\":\"%s\",\"host\":\"%s\"}";
+        assertThat(metrics.decode(utf8(String.format(tmpl, "a\\u001fb", "c")), origin())).isNull();
+        String first = metrics.lastDecoded().get(0).metric.key;
+        assertThat(metrics.decode(utf8(String.format(tmpl, "a", "b\\u001fc")), origin())).isNull();
+        String second = metrics.lastDecoded().get(0).metric.key;
+        assertThat(first).isNotEqualTo(second);
+        assertThat(GroupKey.toMap(List.of("service", "host"), first, 1))
+                .containsExactly(Map.entry("service", "a\u001fb"), Map.entry("host", "c"));
+        assertThat(GroupKey.toMap(List.of("service", "host"), second, 1))
+                .containsExactly(Map.entry("service", "a"), Map.entry("host", "b\u001fc"));
     }
 
     @Test
@@ -279,5 +298,53 @@ class RecordDecoderTest {
         assertThat(onlyLog(logs, good).key).isEqualTo("a");
         assertThat(logs.decode(utf8("{oops"), origin())).isNotNull();
         assertThat(onlyLog(logs, good).key).isEqualTo("a");
+    }
+
+    /** A format with a bug: throws what a format never should on input it cannot read. */
+    private static RecordDecoder failingWith(RuntimeException e) {
+        InputFormat buggy =
+                (payload, origin, out) -> {
+                    throw e;
+                };
+        return new RecordDecoder("app-logs", buggy, TestPipelines.LIMITS);
+    }
+
+    @Test
+    void aBugInAFormatIsAnInternalErrorNotBadInput() {
+        String good = "{\"timestamp\":" + T + ",\"service\":\"a\",\"message\":\"m\"}";
+        DeadLetter d =
+                failingWith(new NullPointerException("Cannot read field \"text\""))
+                        .decode(utf8(good), origin())
+                        .deadLetter;
+        assertThat(d.reason).isEqualTo("internal_error");
+        assertThat(d.detail)
+                .startsWith("java.lang.NullPointerException: Cannot read field \"text\" at ")
+                .contains("RecordDecoderTest");
+        assertThat(d.raw).isEqualTo(good);
+        assertThat(
+                        failingWith(new IllegalStateException("unbalanced"))
+                                .decode(utf8(good), origin())
+                                .deadLetter
+                                .reason)
+                .isEqualTo("internal_error");
+    }
+
+    @Test
+    void parseErrorsOfTheInputStayBadInput() {
+        InputFormat parserError =
+                (payload, origin, out) -> {
+                    throw new java.io.CharConversionException("Invalid UTF-32 character");
+                };
+        assertThat(
+                        new RecordDecoder("app-logs", parserError, TestPipelines.LIMITS)
+                                .decode(utf8("{}"), origin())
+                                .deadLetter
+                                .reason)
+                .isEqualTo("malformed_json");
+        assertThat(
+                        logs.decode(utf8("{\"timestamp\":" + T + ",\"message\":"), origin())
+                                .deadLetter
+                                .reason)
+                .isEqualTo("malformed_json");
     }
 }
