@@ -41,12 +41,15 @@ import io.streamwatch.sinks.LateEventEncoder;
 import io.streamwatch.sinks.LogAggregateEncoder;
 import io.streamwatch.sinks.MetricAggregateEncoder;
 import io.streamwatch.sinks.RuleStatusEncoder;
+import io.streamwatch.sources.FetchActivityReporter;
+import io.streamwatch.sources.FetchAwareIdleness;
 import io.streamwatch.sources.KafkaSources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -143,7 +146,9 @@ public final class StreamwatchJob {
             DataStream<Decoded> decoded =
                     env.fromSource(
                                     sources.pipeline(p),
-                                    watermarkPerEvent ? watermarksPerEvent(p) : watermarks(p),
+                                    watermarkPerEvent
+                                            ? watermarksPerEvent(p)
+                                            : watermarks(p, KafkaSources.clientIdPrefix(config, p)),
                                     "Read " + p.topic() + " (" + p.name() + ")")
                             .uid("source-" + p.name());
             DataStream<KafkaMessage> aggregates =
@@ -422,14 +427,28 @@ public final class StreamwatchJob {
 
     /**
      * Event time from the record, bounded out-of-orderness, and idleness so that a partition
-     * without traffic does not hold back the windows of the others. Dead letters carry no event
-     * time and never move the watermark.
+     * without traffic does not hold back the windows of the others, but never while the broker
+     * holds data it cannot deliver ({@link FetchAwareIdleness}). Dead letters carry no event time:
+     * they never move the watermark and do not keep a partition active.
      */
-    static WatermarkStrategy<Decoded> watermarks(PipelineConfig p) {
-        WatermarkStrategy<Decoded> s =
-                WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(p.outOfOrderness())
-                        .withTimestampAssigner((d, kafkaTs) -> d.eventTime());
-        return p.idleness().isZero() ? s : s.withIdleness(p.idleness());
+    static WatermarkStrategy<Decoded> watermarks(PipelineConfig p, String clientIdPrefix) {
+        Duration outOfOrderness = p.outOfOrderness();
+        Duration idleness = p.idleness();
+        return WatermarkStrategy.<Decoded>forGenerator(
+                        ctx -> {
+                            WatermarkGenerator<Decoded> bounded =
+                                    new BoundedOutOfOrdernessWatermarks<>(outOfOrderness);
+                            if (idleness.isZero()) {
+                                return bounded;
+                            }
+                            return new FetchAwareIdleness(
+                                    bounded,
+                                    idleness,
+                                    ctx.getInputActivityClock(),
+                                    FetchActivityReporter.fetchesAnswered(
+                                            clientIdPrefix, ctx.getMetricGroup()));
+                        })
+                .withTimestampAssigner((d, kafkaTs) -> d.eventTime());
     }
 
     /** As {@link #watermarks}, but a watermark follows every event (bounded replays). */

@@ -11,6 +11,7 @@ import io.streamwatch.records.Decoded;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -41,7 +42,15 @@ public final class KafkaSources {
         props.putAll(kafka.properties());
         props.setProperty("isolation.level", "read_committed");
         props.setProperty("commit.offsets.on.checkpoint", "true");
-        props.putIfAbsent("client.id.prefix", kafka.groupId() + "-" + p.name());
+        props.setProperty("client.id.prefix", clientIdPrefix(config, p));
+        // Lets the watermark idleness see whether fetches are answered (FetchAwareIdleness).
+        String reporters =
+                props.getProperty(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
+        props.setProperty(
+                CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG,
+                reporters.isBlank()
+                        ? FetchActivityReporter.class.getName()
+                        : reporters + "," + FetchActivityReporter.class.getName());
         return KafkaSource.<Decoded>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(p.topic())
@@ -50,6 +59,15 @@ public final class KafkaSources {
                 .setDeserializer(new RecordDecoder(p, config.limits()))
                 .setProperties(props)
                 .build();
+    }
+
+    /**
+     * The prefix of the client ids of a pipeline's consumers (Flink appends the subtask index):
+     * {@code client.id.prefix} from the Kafka properties, else group id and pipeline name.
+     */
+    public static String clientIdPrefix(StreamwatchConfig config, PipelineConfig p) {
+        Object set = config.kafka().properties().get("client.id.prefix");
+        return set != null ? set.toString() : config.kafka().groupId() + "-" + p.name();
     }
 
     /**

@@ -36,7 +36,8 @@ class WatermarksTest {
 
     @Test
     void watermarkTrailsTheNewestEventByTheOutOfOrdernessAndIgnoresDeadLetters() {
-        WatermarkStrategy<Decoded> s = StreamwatchJob.watermarks(TestPipelines.logs("streamwatch"));
+        WatermarkStrategy<Decoded> s =
+                StreamwatchJob.watermarks(TestPipelines.logs("streamwatch"), "test");
         TimestampAssigner<Decoded> assigner =
                 s.createTimestampAssigner(() -> new UnregisteredMetricsGroup());
         WatermarkGenerator<Decoded> gen =
