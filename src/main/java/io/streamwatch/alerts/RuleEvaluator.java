@@ -677,12 +677,10 @@ public class RuleEvaluator
                         }
                         AlertState st = e.getValue();
                         if (st.status == AlertState.FIRING) {
-                            long endsAt =
-                                    watermark > st.lastWindowEnd ? watermark : st.lastWindowEnd;
                             emit(
                                     st,
                                     Alert.RESOLVED,
-                                    endsAt,
+                                    ruleChangeEnd(watermark, st),
                                     reason,
                                     before.name(),
                                     before.pipeline(),
@@ -694,6 +692,18 @@ public class RuleEvaluator
                         state.remove(k);
                     }
                 });
+    }
+
+    /**
+     * When a rule change ends a firing alert: the evaluator's data watermark, but not before the
+     * end of the alert's last window (the watermark lags behind the newest pipeline's windows, and
+     * before the first watermark it has none). Never a sentinel of Flink's: the watermark is the
+     * data input's alone (see {@link io.streamwatch.operators.InterruptibleBroadcastOperator}), and
+     * its end-of-input value is no time to send Alertmanager.
+     */
+    static long ruleChangeEnd(long watermark, AlertState st) {
+        boolean eventTime = watermark > Long.MIN_VALUE && watermark < Long.MAX_VALUE - 1;
+        return eventTime && watermark > st.lastWindowEnd ? watermark : st.lastWindowEnd;
     }
 
     private RuleDefinition effective(String name, ReadOnlyBroadcastState<String, String> topic)
