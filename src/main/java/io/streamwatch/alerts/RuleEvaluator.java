@@ -38,6 +38,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -76,9 +77,20 @@ public class RuleEvaluator
 
     private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluator.class);
 
+    /**
+     * The seen patterns' state TTL: the longest retention a rule may have, and a month for
+     * processing time running ahead of event time (a job down or catching up).
+     */
+    static final Duration SEEN_PATTERNS_BACKSTOP = RuleDefinition.MAX_RETENTION.plusDays(30);
+
+    /**
+     * The key, in a group's seen patterns, of the instant of its forgetting timer (pattern keys are
+     * {@code rule SEP pattern id}, never empty).
+     */
+    private static final String FORGET_AT = "";
+
     private final StreamwatchConfig config;
     private final Map<String, RuleDefinition> fileRules = new LinkedHashMap<>();
-    private final Duration patternRetention;
 
     private transient MapStateDescriptor<String, AlertState> alertsDescriptor;
     private transient MapState<String, AlertState> alerts;
@@ -87,6 +99,10 @@ public class RuleEvaluator
     // The key of the element or timer being processed: the alert store's entries are per key.
     private transient String currentKey;
     private transient MapState<String, Long> seenPatterns;
+
+    // Per pipeline: how far before the watermark an aggregate may still start (window size plus
+    // allowed lateness).
+    private transient Map<String, Long> lateAggregates;
     private transient ListState<String> firingCounts;
     private transient Map<String, AggregateSchema> schemas;
     private transient Map<String, List<String>> groupBy;
@@ -120,12 +136,6 @@ public class RuleEvaluator
     public RuleEvaluator(StreamwatchConfig config, List<RuleDefinition> rules) {
         this.config = config;
         rules.forEach(r -> fileRules.put(r.name(), r));
-        this.patternRetention =
-                rules.stream()
-                        .filter(r -> r.kind() == RuleKind.NEW_PATTERN)
-                        .map(RuleDefinition::retention)
-                        .max(Duration::compareTo)
-                        .orElse(Duration.ofDays(7));
     }
 
     @Override
@@ -145,9 +155,16 @@ public class RuleEvaluator
         store = new AlertStore(alerts, ttl);
         MapStateDescriptor<String, Long> seen =
                 new MapStateDescriptor<>("seen-patterns", Types.STRING, Types.LONG);
-        // A pattern not seen for the retention is forgotten, so state stays bounded.
-        seen.enableTimeToLive(StateTtlConfig.newBuilder(patternRetention).build());
+        // Each rule forgets a pattern by its own retention in event time (forgetPatterns). The
+        // TTL (processing time) is only a backstop, for keys whose event time stops for good:
+        // longer than any retention a rule may have, file or topic rule, so it never decides.
+        seen.enableTimeToLive(StateTtlConfig.newBuilder(SEEN_PATTERNS_BACKSTOP).build());
         seenPatterns = getRuntimeContext().getMapState(seen);
+        lateAggregates = new HashMap<>();
+        for (PipelineConfig p : config.pipelines()) {
+            Duration lateness = p.allowedLateness() == null ? Duration.ZERO : p.allowedLateness();
+            lateAggregates.put(p.name(), p.window().size().plus(lateness).toMillis());
+        }
         schemas = new HashMap<>();
         groupBy = new HashMap<>();
         for (PipelineConfig p : config.pipelines()) {
@@ -217,7 +234,7 @@ public class RuleEvaluator
                         dataSeen(r, o, vars, ctx, out);
                         break;
                     case NEW_PATTERN:
-                        newPatterns(r, o, vars, out);
+                        newPatterns(r, o, vars, ctx, out);
                         break;
                     default:
                         break;
@@ -308,7 +325,11 @@ public class RuleEvaluator
     }
 
     private void newPatterns(
-            CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
+            CompiledRule r,
+            Observation o,
+            Map<String, Object> vars,
+            ReadOnlyContext ctx,
+            Collector<Alert> out)
             throws Exception {
         RuleDefinition d = r.definition();
         // Resolve last windows' new patterns: they are not new any more.
@@ -335,7 +356,10 @@ public class RuleEvaluator
             String seenKey = r.name() + SEP + p.patternId;
             Long lastSeen = seenPatterns.get(seenKey);
             boolean isNew = lastSeen == null || o.windowStart - lastSeen > d.retention().toMillis();
-            seenPatterns.put(seenKey, o.windowEnd);
+            if (lastSeen == null || o.windowEnd > lastSeen) {
+                // (A late update of an older window does not move it back.)
+                seenPatterns.put(seenKey, o.windowEnd);
+            }
             if (!isNew || !learned) {
                 continue;
             }
@@ -347,6 +371,77 @@ public class RuleEvaluator
             step(r, st, true, o, p.count, null, p.patternId, values);
             store.put(currentKey, r.name(), p.patternId, st);
             send(out);
+        }
+        if (!o.patterns.isEmpty()) {
+            armForgetting(forgetAfter(d, o.pipeline) + o.windowEnd, ctx.timerService());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Forgetting seen patterns, in event time
+
+    /**
+     * How long after a pattern was last seen it may be forgotten: its rule's retention, plus how
+     * far before the watermark an aggregate may still start. Once the watermark has passed that,
+     * every aggregate still to come would find it new anyway.
+     */
+    private long forgetAfter(RuleDefinition d, String pipeline) {
+        return d.retention().toMillis() + lateAggregates.getOrDefault(pipeline, 0L);
+    }
+
+    /**
+     * Makes sure the group's forgetting timer comes at {@code at} or before. One timer per group at
+     * a time: it forgets what is due, and arms itself for what is due next.
+     */
+    private void armForgetting(long at, TimerService timers) throws Exception {
+        Long armed = seenPatterns.get(FORGET_AT);
+        if (armed == null || at < armed) {
+            seenPatterns.put(FORGET_AT, at);
+            timers.registerEventTimeTimer(at);
+        }
+    }
+
+    /**
+     * On an event-time timer of the group: forgets the patterns whose rule's retention has passed
+     * (and those of rules that are gone, or no longer new-pattern rules), and arms the timer for
+     * the next. Other timers of the group (absence rules) find nothing due and read one entry.
+     */
+    private void forgetPatterns(long timestamp, List<CompiledRule> rules, TimerService timers)
+            throws Exception {
+        Long armed = seenPatterns.get(FORGET_AT);
+        if (armed == null || timestamp < armed) {
+            return;
+        }
+        String pipeline = currentKey.substring(0, currentKey.indexOf(SEP));
+        Map<String, Long> after = new HashMap<>();
+        for (CompiledRule r : rules) {
+            if (r.kind() == RuleKind.NEW_PATTERN) {
+                after.put(r.name(), forgetAfter(r.definition(), pipeline));
+            }
+        }
+        List<String> forget = new ArrayList<>();
+        long next = Long.MAX_VALUE;
+        for (Map.Entry<String, Long> e : seenPatterns.entries()) {
+            String k = e.getKey();
+            int at = k.indexOf(SEP);
+            if (at < 0) {
+                continue;
+            }
+            Long keep = after.get(k.substring(0, at));
+            if (keep == null || e.getValue() + keep <= timestamp) {
+                forget.add(k);
+            } else {
+                next = Math.min(next, e.getValue() + keep);
+            }
+        }
+        for (String k : forget) {
+            seenPatterns.remove(k);
+        }
+        if (next == Long.MAX_VALUE) {
+            seenPatterns.remove(FORGET_AT);
+        } else {
+            seenPatterns.put(FORGET_AT, next);
+            timers.registerEventTimeTimer(next);
         }
     }
 
@@ -503,6 +598,9 @@ public class RuleEvaluator
         boolean wallClock = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         long watermark = ctx.timerService().currentWatermark();
         noteWatermark(watermark, ctx.timerService().currentProcessingTime());
+        if (!wallClock) {
+            forgetPatterns(timestamp, rules, ctx.timerService());
+        }
         for (CompiledRule r : rules) {
             if (r.kind() != RuleKind.ABSENCE) {
                 continue;
