@@ -199,6 +199,13 @@ public class RuleEvaluator
         return evaluationErrors.getCount();
     }
 
+    /** This subtask's {@code alertsFiring} gauge of {@code rule}. */
+    @VisibleForTesting
+    long firingCount(String rule) {
+        AtomicLong c = firing.get(rule);
+        return c == null ? 0 : c.get();
+    }
+
     // ---------------------------------------------------------------------------------------
     // Aggregates
 
@@ -779,7 +786,9 @@ public class RuleEvaluator
                 count.incrementAndGet();
             } else {
                 resolved.inc();
-                count.updateAndGet(c -> Math.max(0, c - 1));
+                // Not held at 0: after a rescale, this subtask may resolve alerts another one
+                // counted (see snapshotState), and the sum over the subtasks must stay right.
+                count.decrementAndGet();
             }
         }
         pending.clear();
@@ -1037,6 +1046,12 @@ public class RuleEvaluator
 
     // ---------------------------------------------------------------------------------------
     // The alerts-firing gauge survives restarts through operator state.
+    //
+    // Operator list state is handed out evenly on a rescale, not by key: a subtask's count then
+    // holds alerts of keys another subtask owns now, and may even go below 0 as that one resolves
+    // them. Each entry goes to exactly one subtask, so the sum over the subtasks stays the number
+    // of firing alerts (less any firing alert that alerts.state_ttl dropped without a resolve).
+    // Exact per-subtask counts would take a scan of all keyed state on every restore.
 
     private AtomicLong newFiringGauge(String rule) {
         AtomicLong c = new AtomicLong();
