@@ -627,7 +627,9 @@ public class RuleEvaluator
             if (!silent) {
                 if (!wallClock && due > timestamp) {
                     // The group sent data since this timer was set (see dataSeen): arm the
-                    // timer for its current silence instant. Event-time timers are only these.
+                    // timer for its current silence instant. (The group's other event-time
+                    // timer, that of forgetPatterns, comes here too: it re-arms the same
+                    // instant, which Flink keeps once.)
                     ctx.timerService().registerEventTimeTimer(due);
                 }
             } else {
