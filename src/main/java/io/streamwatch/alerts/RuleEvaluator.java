@@ -1,5 +1,6 @@
 package io.streamwatch.alerts;
 
+import dev.cel.runtime.CelEvaluationException;
 import io.streamwatch.config.ConfigProblem;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -36,9 +38,12 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates every active rule on each window aggregate of its pipeline and drives each alert
@@ -64,9 +69,28 @@ public class RuleEvaluator
 
     private static final char SEP = GroupKey.SEPARATOR;
 
+    /** How many evaluation errors of a rule are logged in full before one a minute. */
+    static final int ERRORS_LOGGED_IN_FULL = 3;
+
+    /** After those, at most one a minute (processing time) per rule. */
+    static final long ERROR_LOG_INTERVAL_MS = 60_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluator.class);
+
+    /**
+     * The seen patterns' state TTL: the longest retention a rule may have, and a month for
+     * processing time running ahead of event time (a job down or catching up).
+     */
+    static final Duration SEEN_PATTERNS_BACKSTOP = RuleDefinition.MAX_RETENTION.plusDays(30);
+
+    /**
+     * The key, in a group's seen patterns, of the instant of its forgetting timer (pattern keys are
+     * {@code rule SEP pattern id}, never empty).
+     */
+    private static final String FORGET_AT = "";
+
     private final StreamwatchConfig config;
     private final Map<String, RuleDefinition> fileRules = new LinkedHashMap<>();
-    private final Duration patternRetention;
 
     private transient MapStateDescriptor<String, AlertState> alertsDescriptor;
     private transient MapState<String, AlertState> alerts;
@@ -75,6 +99,10 @@ public class RuleEvaluator
     // The key of the element or timer being processed: the alert store's entries are per key.
     private transient String currentKey;
     private transient MapState<String, Long> seenPatterns;
+
+    // Per pipeline: how far before the watermark an aggregate may still start (window size plus
+    // allowed lateness).
+    private transient Map<String, Long> lateAggregates;
     private transient ListState<String> firingCounts;
     private transient Map<String, AggregateSchema> schemas;
     private transient Map<String, List<String>> groupBy;
@@ -85,6 +113,12 @@ public class RuleEvaluator
     private transient Counter fired;
     private transient Counter resolved;
     private transient Counter evaluationErrors;
+
+    // Per rule: evaluation errors, those not logged since the last logged one, when that was.
+    private transient Map<String, long[]> errorsSeen;
+
+    // Alert transitions not sent until the state that records them is written.
+    private transient List<Alert> pending;
 
     // When this subtask last saw its watermark move (wall clock): tells a stalled input apart
     // from one that is merely slow.
@@ -102,12 +136,6 @@ public class RuleEvaluator
     public RuleEvaluator(StreamwatchConfig config, List<RuleDefinition> rules) {
         this.config = config;
         rules.forEach(r -> fileRules.put(r.name(), r));
-        this.patternRetention =
-                rules.stream()
-                        .filter(r -> r.kind() == RuleKind.NEW_PATTERN)
-                        .map(RuleDefinition::retention)
-                        .max(Duration::compareTo)
-                        .orElse(Duration.ofDays(7));
     }
 
     @Override
@@ -123,13 +151,20 @@ public class RuleEvaluator
             // TTL are dropped.
             alertsDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
-        alerts = getRuntimeContext().getMapState(alertsDescriptor);
+        alerts = alertState(getRuntimeContext().getMapState(alertsDescriptor));
         store = new AlertStore(alerts, ttl);
         MapStateDescriptor<String, Long> seen =
                 new MapStateDescriptor<>("seen-patterns", Types.STRING, Types.LONG);
-        // A pattern not seen for the retention is forgotten, so state stays bounded.
-        seen.enableTimeToLive(StateTtlConfig.newBuilder(patternRetention).build());
+        // Each rule forgets a pattern by its own retention in event time (forgetPatterns). The
+        // TTL (processing time) is only a backstop, for keys whose event time stops for good:
+        // longer than any retention a rule may have, file or topic rule, so it never decides.
+        seen.enableTimeToLive(StateTtlConfig.newBuilder(SEEN_PATTERNS_BACKSTOP).build());
         seenPatterns = getRuntimeContext().getMapState(seen);
+        lateAggregates = new HashMap<>();
+        for (PipelineConfig p : config.pipelines()) {
+            Duration lateness = p.allowedLateness() == null ? Duration.ZERO : p.allowedLateness();
+            lateAggregates.put(p.name(), p.window().size().plus(lateness).toMillis());
+        }
         schemas = new HashMap<>();
         groupBy = new HashMap<>();
         for (PipelineConfig p : config.pipelines()) {
@@ -143,11 +178,32 @@ public class RuleEvaluator
         fired = metrics.addGroup("status", Alert.FIRING).counter("alertTransitions");
         resolved = metrics.addGroup("status", Alert.RESOLVED).counter("alertTransitions");
         evaluationErrors = metrics.counter("ruleEvaluationErrors");
+        errorsSeen = new HashMap<>();
+        pending = new ArrayList<>();
         for (Map.Entry<String, AtomicLong> e : firing.entrySet()) {
             registerFiringGauge(e.getKey(), e.getValue());
         }
         // Rule file rules show a gauge from the start, at 0, so dashboards can list them.
         fileRules.keySet().forEach(r -> firing.computeIfAbsent(r, this::newFiringGauge));
+    }
+
+    /** The keyed alert state as the evaluator uses it: a test may put a failing one in front. */
+    @VisibleForTesting
+    MapState<String, AlertState> alertState(MapState<String, AlertState> state) {
+        return state;
+    }
+
+    /** The count of the {@code ruleEvaluationErrors} metric. */
+    @VisibleForTesting
+    long evaluationErrorCount() {
+        return evaluationErrors.getCount();
+    }
+
+    /** This subtask's {@code alertsFiring} gauge of {@code rule}. */
+    @VisibleForTesting
+    long firingCount(String rule) {
+        AtomicLong c = firing.get(rule);
+        return c == null ? 0 : c.get();
     }
 
     // ---------------------------------------------------------------------------------------
@@ -156,6 +212,8 @@ public class RuleEvaluator
     @Override
     public void processElement(Observation o, ReadOnlyContext ctx, Collector<Alert> out)
             throws Exception {
+        // Left over only by a call that failed (and failed the task).
+        pending.clear();
         ensureCompiled(ctx.getBroadcastState(TOPIC_RULES));
         List<CompiledRule> rules = byPipeline.get(o.pipeline);
         if (rules == null || rules.isEmpty()) {
@@ -183,16 +241,20 @@ public class RuleEvaluator
                         dataSeen(r, o, vars, ctx, out);
                         break;
                     case NEW_PATTERN:
-                        newPatterns(r, o, vars, out);
+                        newPatterns(r, o, vars, ctx, out);
                         break;
                     default:
                         break;
                 }
-            } catch (Exception e) {
-                // A rule that fails on one aggregate must not stop the others, or the job.
-                evaluationErrors.inc();
-                // It may have changed a state object it then did not write.
+            } catch (RuleFailure e) {
+                // A rule that fails on one aggregate must not stop the others, or the job. What
+                // it did on this aggregate is dropped: the alerts it had not sent yet, and the
+                // heap copy of the state, which may hold an object it changed and did not write.
+                // (A failure of the state itself is no RuleFailure: it fails the task, which
+                // restarts from its last checkpoint.)
+                pending.clear();
                 store.clear();
+                evaluationFailed(r.name(), e, ctx.timerService().currentProcessingTime());
             }
         }
     }
@@ -203,8 +265,8 @@ public class RuleEvaluator
         String sub = o.name == null ? "" : o.name;
         AlertState stored = store.get(currentKey, r.name(), sub);
         AlertState st = current(stored, r);
-        double value = r.value(vars);
-        step(r, st, r.test(vars), o, value, r.threshold(), null, vars, out);
+        double value = value(r, vars);
+        step(r, st, test(r, vars), o, value, r.threshold(), null, vars);
         if (st.status != AlertState.INACTIVE) {
             store.put(currentKey, r.name(), sub, st);
         } else if (stored != null) {
@@ -213,18 +275,19 @@ public class RuleEvaluator
             // write per aggregate (and an entry per key in every checkpoint).
             store.remove(currentKey, r.name(), sub);
         }
+        send(out);
     }
 
     private void anomaly(
             CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
             throws Exception {
         RuleDefinition d = r.definition();
-        if (!r.test(vars)) {
+        if (!test(r, vars)) {
             return;
         }
         String sub = o.name == null ? "" : o.name;
         AlertState st = state(r, sub);
-        double x = r.value(vars);
+        double x = value(r, vars);
         if (st.lastWindowEnd == 0) {
             // The first window of a key is usually partial (the job or the key started in it):
             // it would skew the baseline, so it is only noted.
@@ -263,12 +326,17 @@ public class RuleEvaluator
             st.variance = (1 - d.alpha()) * (st.variance + diff * incr);
         }
         st.observations++;
-        step(r, st, anomalous, o, x, bound, null, extra, out);
+        step(r, st, anomalous, o, x, bound, null, extra);
         store.put(currentKey, r.name(), sub, st);
+        send(out);
     }
 
     private void newPatterns(
-            CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
+            CompiledRule r,
+            Observation o,
+            Map<String, Object> vars,
+            ReadOnlyContext ctx,
+            Collector<Alert> out)
             throws Exception {
         RuleDefinition d = r.definition();
         // Resolve last windows' new patterns: they are not new any more.
@@ -279,13 +347,14 @@ public class RuleEvaluator
                     && st.status == AlertState.FIRING
                     && o.windowStart >= st.lastWindowEnd
                     && o.windowEnd - st.startsAt >= resolveAfter(d, o)) {
-                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline, out);
+                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline);
                 done.add(e.getKey());
             }
         }
         for (String k : done) {
             store.remove(currentKey, r.name(), k.substring(r.name().length() + 1));
         }
+        send(out);
         AlertState learning = state(r, "");
         boolean learned = learning.observations >= d.warmup();
         learning.observations++;
@@ -294,7 +363,10 @@ public class RuleEvaluator
             String seenKey = r.name() + SEP + p.patternId;
             Long lastSeen = seenPatterns.get(seenKey);
             boolean isNew = lastSeen == null || o.windowStart - lastSeen > d.retention().toMillis();
-            seenPatterns.put(seenKey, o.windowEnd);
+            if (lastSeen == null || o.windowEnd > lastSeen) {
+                // (A late update of an older window does not move it back.)
+                seenPatterns.put(seenKey, o.windowEnd);
+            }
             if (!isNew || !learned) {
                 continue;
             }
@@ -303,8 +375,80 @@ public class RuleEvaluator
             values.put("pattern", p.pattern);
             values.put("pattern_id", p.patternId);
             values.put("example", p.example);
-            step(r, st, true, o, p.count, null, p.patternId, values, out);
+            step(r, st, true, o, p.count, null, p.patternId, values);
             store.put(currentKey, r.name(), p.patternId, st);
+            send(out);
+        }
+        if (!o.patterns.isEmpty()) {
+            armForgetting(forgetAfter(d, o.pipeline) + o.windowEnd, ctx.timerService());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Forgetting seen patterns, in event time
+
+    /**
+     * How long after a pattern was last seen it may be forgotten: its rule's retention, plus how
+     * far before the watermark an aggregate may still start. Once the watermark has passed that,
+     * every aggregate still to come would find it new anyway.
+     */
+    private long forgetAfter(RuleDefinition d, String pipeline) {
+        return d.retention().toMillis() + lateAggregates.getOrDefault(pipeline, 0L);
+    }
+
+    /**
+     * Makes sure the group's forgetting timer comes at {@code at} or before. One timer per group at
+     * a time: it forgets what is due, and arms itself for what is due next.
+     */
+    private void armForgetting(long at, TimerService timers) throws Exception {
+        Long armed = seenPatterns.get(FORGET_AT);
+        if (armed == null || at < armed) {
+            seenPatterns.put(FORGET_AT, at);
+            timers.registerEventTimeTimer(at);
+        }
+    }
+
+    /**
+     * On an event-time timer of the group: forgets the patterns whose rule's retention has passed
+     * (and those of rules that are gone, or no longer new-pattern rules), and arms the timer for
+     * the next. Other timers of the group (absence rules) find nothing due and read one entry.
+     */
+    private void forgetPatterns(long timestamp, List<CompiledRule> rules, TimerService timers)
+            throws Exception {
+        Long armed = seenPatterns.get(FORGET_AT);
+        if (armed == null || timestamp < armed) {
+            return;
+        }
+        String pipeline = currentKey.substring(0, currentKey.indexOf(SEP));
+        Map<String, Long> after = new HashMap<>();
+        for (CompiledRule r : rules) {
+            if (r.kind() == RuleKind.NEW_PATTERN) {
+                after.put(r.name(), forgetAfter(r.definition(), pipeline));
+            }
+        }
+        List<String> forget = new ArrayList<>();
+        long next = Long.MAX_VALUE;
+        for (Map.Entry<String, Long> e : seenPatterns.entries()) {
+            String k = e.getKey();
+            int at = k.indexOf(SEP);
+            if (at < 0) {
+                continue;
+            }
+            Long keep = after.get(k.substring(0, at));
+            if (keep == null || e.getValue() + keep <= timestamp) {
+                forget.add(k);
+            } else {
+                next = Math.min(next, e.getValue() + keep);
+            }
+        }
+        for (String k : forget) {
+            seenPatterns.remove(k);
+        }
+        if (next == Long.MAX_VALUE) {
+            seenPatterns.remove(FORGET_AT);
+        } else {
+            seenPatterns.put(FORGET_AT, next);
+            timers.registerEventTimeTimer(next);
         }
     }
 
@@ -348,11 +492,11 @@ public class RuleEvaluator
             st.lastWindowStart = st.lastSeen;
             st.lastWindowEnd = st.startsAt;
             absenceTexts(r, st, o.pipeline, o.evaluationKey());
-            emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline, out);
+            emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline);
         }
         if (st.status == AlertState.FIRING) {
             st.lastValue = (o.windowStart - st.lastSeen) / 1000.0;
-            emit(st, Alert.RESOLVED, o.windowStart, null, r.name(), o.pipeline, out);
+            emit(st, Alert.RESOLVED, o.windowStart, null, r.name(), o.pipeline);
             st.status = AlertState.INACTIVE;
         }
         boolean sole = soleAbsenceRule.getOrDefault(o.pipeline, false);
@@ -400,6 +544,7 @@ public class RuleEvaluator
             ctx.timerService().registerProcessingTimeTimer(tick);
         }
         store.put(currentKey, r.name(), "", st);
+        send(out);
     }
 
     /**
@@ -439,8 +584,8 @@ public class RuleEvaluator
         values.put("value", absentFor / 1000.0);
         values.put("threshold", absentFor / 1000.0);
         putCommon(values, r.definition(), pipeline, st.lastSeen, st.lastSeen + absentFor);
-        st.summary = r.summary(values);
-        st.description = r.description(values);
+        st.summary = summary(r, values);
+        st.description = description(r, values);
     }
 
     private static long wallClockDue(long armedAt, long absentFor) {
@@ -452,6 +597,7 @@ public class RuleEvaluator
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        pending.clear();
         ensureCompiled(ctx.getBroadcastState(TOPIC_RULES));
         currentKey = ctx.getCurrentKey();
         String pipeline = currentKey.substring(0, currentKey.indexOf(SEP));
@@ -459,6 +605,9 @@ public class RuleEvaluator
         boolean wallClock = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         long watermark = ctx.timerService().currentWatermark();
         noteWatermark(watermark, ctx.timerService().currentProcessingTime());
+        if (!wallClock) {
+            forgetPatterns(timestamp, rules, ctx.timerService());
+        }
         for (CompiledRule r : rules) {
             if (r.kind() != RuleKind.ABSENCE) {
                 continue;
@@ -478,18 +627,29 @@ public class RuleEvaluator
             if (!silent) {
                 if (!wallClock && due > timestamp) {
                     // The group sent data since this timer was set (see dataSeen): arm the
-                    // timer for its current silence instant. Event-time timers are only these.
+                    // timer for its current silence instant. (The group's other event-time
+                    // timer, that of forgetPatterns, comes here too: it re-arms the same
+                    // instant, which Flink keeps once.)
                     ctx.timerService().registerEventTimeTimer(due);
                 }
             } else {
+                try {
+                    // The texts first: they are the rule's own code, which may fail, and the
+                    // state is not changed until they are there.
+                    absenceTexts(r, st, pipeline, ctx.getCurrentKey());
+                } catch (RuleFailure e) {
+                    store.clear();
+                    evaluationFailed(r.name(), e, ctx.timerService().currentProcessingTime());
+                    continue;
+                }
                 st.status = AlertState.FIRING;
                 st.startsAt = due;
                 st.lastValue = absentFor / 1000.0;
                 st.lastWindowStart = st.lastSeen;
                 st.lastWindowEnd = due;
-                absenceTexts(r, st, pipeline, ctx.getCurrentKey());
-                emit(st, Alert.FIRING, -1, null, r.name(), pipeline, out);
+                emit(st, Alert.FIRING, -1, null, r.name(), pipeline);
                 store.put(currentKey, r.name(), "", st);
+                send(out);
             }
         }
     }
@@ -516,8 +676,7 @@ public class RuleEvaluator
             double value,
             Double threshold,
             String patternId,
-            Map<String, Object> vars,
-            Collector<Alert> out) {
+            Map<String, Object> vars) {
         RuleDefinition d = r.definition();
         boolean consecutive = st.lastWindowEnd >= o.windowStart;
         st.lastValue = value;
@@ -541,7 +700,7 @@ public class RuleEvaluator
                 st.fingerprint = Fingerprint.of(r.name(), identity);
                 render(r, st, o, value, threshold, vars);
                 st.lastWindowEnd = o.windowEnd;
-                emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline, out);
+                emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline);
             }
         } else if (st.status == AlertState.PENDING) {
             st.status = AlertState.INACTIVE;
@@ -552,7 +711,7 @@ public class RuleEvaluator
             if (o.windowEnd - st.falseSince >= resolveAfter(d, o)) {
                 render(r, st, o, value, threshold, vars);
                 st.lastWindowEnd = o.windowEnd;
-                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline, out);
+                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline);
                 st.status = AlertState.INACTIVE;
                 st.falseSince = -1;
             }
@@ -575,8 +734,8 @@ public class RuleEvaluator
         values.put("value", value);
         values.put("threshold", threshold);
         putCommon(values, r.definition(), o.pipeline, o.windowStart, o.windowEnd);
-        st.summary = r.summary(values);
-        st.description = r.description(values);
+        st.summary = summary(r, values);
+        st.description = description(r, values);
     }
 
     private static void putCommon(
@@ -589,14 +748,18 @@ public class RuleEvaluator
         d.labels().forEach(values::putIfAbsent);
     }
 
+    /**
+     * An alert transition, sent by {@link #send} once the state that records it is written: were
+     * the write to fail, the task restarts from its last checkpoint and the transition comes again
+     * (and only then).
+     */
     private void emit(
             AlertState st,
             String status,
             long endsAt,
             String reason,
             String rule,
-            String pipeline,
-            Collector<Alert> out) {
+            String pipeline) {
         Alert a = new Alert();
         a.fingerprint = st.fingerprint;
         a.status = status;
@@ -612,15 +775,111 @@ public class RuleEvaluator
         a.rule = rule;
         a.pipeline = pipeline;
         a.reason = reason;
-        out.collect(a);
-        AtomicLong count = firing.computeIfAbsent(rule, this::newFiringGauge);
-        if (Alert.FIRING.equals(status)) {
-            fired.inc();
-            count.incrementAndGet();
-        } else {
-            resolved.inc();
-            count.updateAndGet(c -> Math.max(0, c - 1));
+        pending.add(a);
+    }
+
+    /** Sends the transitions {@link #emit}ted: call once the state that records them is written. */
+    private void send(Collector<Alert> out) {
+        for (Alert a : pending) {
+            out.collect(a);
+            AtomicLong count = firing.computeIfAbsent(a.rule, this::newFiringGauge);
+            if (Alert.FIRING.equals(a.status)) {
+                fired.inc();
+                count.incrementAndGet();
+            } else {
+                resolved.inc();
+                // Not held at 0: after a rescale, this subtask may resolve alerts another one
+                // counted (see snapshotState), and the sum over the subtasks must stay right.
+                count.decrementAndGet();
+            }
         }
+        pending.clear();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Evaluation errors
+
+    /**
+     * What a rule's own code threw on one aggregate: its CEL programs (a {@link
+     * CelEvaluationException}: division by zero, overflow, ...), its fast condition and its
+     * templates (runtime exceptions). Only these are caught, around those calls alone: anything
+     * else, such as a failure of the state backend, fails the task.
+     */
+    private static final class RuleFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RuleFailure(Exception cause) {
+            super(cause);
+        }
+    }
+
+    private static boolean test(CompiledRule r, Map<String, Object> vars) {
+        try {
+            return r.test(vars);
+        } catch (CelEvaluationException | RuntimeException e) {
+            throw new RuleFailure(e);
+        }
+    }
+
+    private static double value(CompiledRule r, Map<String, Object> vars) {
+        try {
+            return r.value(vars);
+        } catch (CelEvaluationException | RuntimeException e) {
+            throw new RuleFailure(e);
+        }
+    }
+
+    private static String summary(CompiledRule r, Map<String, Object> values) {
+        try {
+            return r.summary(values);
+        } catch (RuntimeException e) {
+            throw new RuleFailure(e);
+        }
+    }
+
+    private static String description(CompiledRule r, Map<String, Object> values) {
+        try {
+            return r.description(values);
+        } catch (RuntimeException e) {
+            throw new RuleFailure(e);
+        }
+    }
+
+    /**
+     * Counts a rule's failure on the current key and logs it at WARN: the first {@link
+     * #ERRORS_LOGGED_IN_FULL} of each rule with their stack trace, then at most one a minute with
+     * the number not logged (a rule that fails on every aggregate would flood the log).
+     */
+    private void evaluationFailed(String rule, RuleFailure failure, long now) {
+        evaluationErrors.inc();
+        long[] seen = errorsSeen.computeIfAbsent(rule, k -> new long[3]);
+        long count = ++seen[0];
+        Throwable cause = failure.getCause();
+        String key = currentKey.replace(SEP, '/');
+        if (count <= ERRORS_LOGGED_IN_FULL) {
+            LOG.warn(
+                    "Rule {} failed on {} and was skipped for that aggregate ({} errors of this"
+                            + " rule so far): {}",
+                    rule,
+                    key,
+                    count,
+                    cause.getMessage(),
+                    cause);
+        } else if (now - seen[2] >= ERROR_LOG_INTERVAL_MS) {
+            LOG.warn(
+                    "Rule {} failed on {} and was skipped for that aggregate ({} errors of this"
+                            + " rule so far, {} not logged since the last logged one): {}",
+                    rule,
+                    key,
+                    count,
+                    seen[1],
+                    String.valueOf(cause));
+        } else {
+            seen[1]++;
+            return;
+        }
+        seen[1] = 0;
+        seen[2] = now;
     }
 
     /** Group fields (and metric name, pattern id): what identifies an alert of a rule. */
@@ -649,6 +908,7 @@ public class RuleEvaluator
     @Override
     public void processBroadcastElement(RuleUpdate u, Context ctx, Collector<Alert> out)
             throws Exception {
+        pending.clear();
         BroadcastState<String, String> topicRules = ctx.getBroadcastState(TOPIC_RULES);
         RuleDefinition before = effective(u.name, topicRules);
         if (u.json == null) {
@@ -677,23 +937,33 @@ public class RuleEvaluator
                         }
                         AlertState st = e.getValue();
                         if (st.status == AlertState.FIRING) {
-                            long endsAt =
-                                    watermark > st.lastWindowEnd ? watermark : st.lastWindowEnd;
                             emit(
                                     st,
                                     Alert.RESOLVED,
-                                    endsAt,
+                                    ruleChangeEnd(watermark, st),
                                     reason,
                                     before.name(),
-                                    before.pipeline(),
-                                    out);
+                                    before.pipeline());
                         }
                         stale.add(e.getKey());
                     }
                     for (String k : stale) {
                         state.remove(k);
                     }
+                    send(out);
                 });
+    }
+
+    /**
+     * When a rule change ends a firing alert: the evaluator's data watermark, but not before the
+     * end of the alert's last window (the watermark lags behind the newest pipeline's windows, and
+     * before the first watermark it has none). Never a sentinel of Flink's: the watermark is the
+     * data input's alone (see {@link io.streamwatch.operators.InterruptibleBroadcastOperator}), and
+     * its end-of-input value is no time to send Alertmanager.
+     */
+    static long ruleChangeEnd(long watermark, AlertState st) {
+        boolean eventTime = watermark > Long.MIN_VALUE && watermark < Long.MAX_VALUE - 1;
+        return eventTime && watermark > st.lastWindowEnd ? watermark : st.lastWindowEnd;
     }
 
     private RuleDefinition effective(String name, ReadOnlyBroadcastState<String, String> topic)
@@ -718,7 +988,10 @@ public class RuleEvaluator
             List<ConfigProblem> problems = new ArrayList<>();
             CompiledRule r = RuleLoader.check(d, config, problems);
             if (r == null) {
+                // Rules are checked before they get here (rule files when the job starts, topic
+                // rules by RuleControl): only a change of the checks between versions does this.
                 evaluationErrors.inc();
+                LOG.warn("Rule {} is not active: {}", d.name(), problems);
                 continue;
             }
             byPipeline.computeIfAbsent(d.pipeline(), p -> new ArrayList<>()).add(r);
@@ -775,6 +1048,12 @@ public class RuleEvaluator
 
     // ---------------------------------------------------------------------------------------
     // The alerts-firing gauge survives restarts through operator state.
+    //
+    // Operator list state is handed out evenly on a rescale, not by key: a subtask's count then
+    // holds alerts of keys another subtask owns now, and may even go below 0 as that one resolves
+    // them. Each entry goes to exactly one subtask, so the sum over the subtasks stays the number
+    // of firing alerts (less any firing alert that alerts.state_ttl dropped without a resolve).
+    // Exact per-subtask counts would take a scan of all keyed state on every restore.
 
     private AtomicLong newFiringGauge(String rule) {
         AtomicLong c = new AtomicLong();

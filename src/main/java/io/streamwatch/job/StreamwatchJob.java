@@ -226,21 +226,12 @@ public final class StreamwatchJob {
     }
 
     /**
-     * Rule changes carry no event time: their watermark is always "done", so the evaluators' event
-     * time follows the aggregates alone.
+     * Rule changes carry no event time, and no watermarks: the evaluator takes its event time from
+     * the aggregates alone (its operator ignores the broadcast input's watermarks, see {@link
+     * InterruptibleBroadcastOperator}).
      */
     static <T> WatermarkStrategy<T> noEventTime() {
-        return WatermarkStrategy.forGenerator(
-                ctx ->
-                        new WatermarkGenerator<T>() {
-                            @Override
-                            public void onEvent(T event, long ts, WatermarkOutput out) {}
-
-                            @Override
-                            public void onPeriodicEmit(WatermarkOutput out) {
-                                out.emitWatermark(new Watermark(Long.MAX_VALUE - 1));
-                            }
-                        });
+        return WatermarkStrategy.noWatermarks();
     }
 
     private DataStream<KafkaMessage> logPipeline(

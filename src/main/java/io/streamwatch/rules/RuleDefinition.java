@@ -43,4 +43,10 @@ public record RuleDefinition(
         int warmup,
         double alpha,
         Duration retention)
-        implements Serializable {}
+        implements Serializable {
+    /**
+     * The longest {@code retention} a new-pattern rule may have. The evaluator forgets a pattern by
+     * its rule's retention in event time; a state TTL a little longer than this is its backstop.
+     */
+    public static final Duration MAX_RETENTION = Duration.ofDays(365);
+}

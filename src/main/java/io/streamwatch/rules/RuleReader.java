@@ -150,6 +150,14 @@ public final class RuleReader {
                                 });
             }
         }
+        Duration retention = duration(n, "retention", Duration.ofDays(7));
+        if (retention.compareTo(RuleDefinition.MAX_RETENTION) > 0) {
+            problem(
+                    "retention",
+                    "must be at most "
+                            + RuleDefinition.MAX_RETENTION.toDays()
+                            + "d: how long a seen pattern is remembered");
+        }
         String summary = text(n, "summary", defaultSummary(kind));
         String description = text(n, "description", defaultDescription(kind));
         RuleDefinition d =
@@ -173,7 +181,7 @@ public final class RuleReader {
                         direction,
                         (int) warmup,
                         alpha,
-                        duration(n, "retention", Duration.ofDays(7)));
+                        retention);
         return ok ? d : null;
     }
 

@@ -148,6 +148,10 @@ class RuleCompilerTest {
                         "{name: A, pipeline: app-metrics, kind: new_pattern}",
                         "kind",
                         "logs pipeline"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: new_pattern, retention: 400d}",
+                        "retention",
+                        "must be at most 365d"),
                 Arguments.of("{pipeline: app-logs, condition: 'total > 1'}", "name", "is missing"));
     }
 
