@@ -160,11 +160,15 @@ class ClusterFaultTest {
         SyntheticLogs model = new SyntheticLogs(SEED + 2, System.currentTimeMillis());
         JobRun run = new JobRun("outage");
         // The input's event time runs 240 times faster than the wall clock, so the outage buffers
-        // hours of event time in the producer. The job runs with its default idleness (30 s) and
-        // the outage lasts twice that and more: the partitions must not go idle while the broker
-        // cannot answer, or the first partition to deliver afterwards would move the watermark
-        // alone and make the other's records late (seen before FetchAwareIdleness: 148 windows
-        // short, the rest in late-events).
+        // hours of event time in the producer. The job runs with its default idleness (30 s), and
+        // the outage lasts twice that and more (the case): no partition may go idle while
+        // the broker cannot answer, or the first partition to deliver afterwards would move the
+        // watermark alone and make the other's records late (seen once before FetchAwareIdleness:
+        // 148 windows short, the rest in late-events). Caveat, measured: the sinks' InitProducerId
+        // times out after 60 s and the job restarts, which makes every partition active again, so
+        // Flink's own idleness also passed this run three times out of three (outages of 54-110
+        // s, seed 608200); FetchAwareIdlenessTest shows the difference, this shows the whole job
+        // recovers with the default idleness and loses and duplicates nothing.
         List<String> args = new ArrayList<>(run.args());
         String jobId = cluster.run(List.of(), args);
         try (Feeder feeder = new Feeder(model, run.logs, 250)) {
