@@ -31,6 +31,13 @@ public class AlertState {
     public long lastWindowEnd;
     public double lastValue = Double.NaN;
 
+    /**
+     * The value the alert fired with: a resolve record keeps it (with the firing annotations) and
+     * carries the resolving value in {@code resolved_value}. NaN in state written before this
+     * field.
+     */
+    public double firedValue = Double.NaN;
+
     /** The firing alert's labels and annotations, for a resolve that has no fresh aggregate. */
     public Map<String, String> labels;
 

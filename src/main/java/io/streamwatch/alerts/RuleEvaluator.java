@@ -14,6 +14,7 @@ import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.RuleJson;
 import io.streamwatch.rules.RuleKind;
 import io.streamwatch.rules.RuleLoader;
+import io.streamwatch.rules.Template;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -347,7 +348,14 @@ public class RuleEvaluator
                     && st.status == AlertState.FIRING
                     && o.windowStart >= st.lastWindowEnd
                     && o.windowEnd - st.startsAt >= resolveAfter(d, o)) {
-                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline);
+                emitResolved(
+                        st,
+                        o.windowEnd,
+                        Double.NaN,
+                        "not new any more at " + Times.iso(o.windowEnd),
+                        null,
+                        r.name(),
+                        o.pipeline);
                 done.add(e.getKey());
             }
         }
@@ -489,14 +497,29 @@ public class RuleEvaluator
             st.status = AlertState.FIRING;
             st.startsAt = st.lastSeen + absentFor;
             st.lastValue = absentFor / 1000.0;
+            st.firedValue = st.lastValue;
             st.lastWindowStart = st.lastSeen;
             st.lastWindowEnd = st.startsAt;
             absenceTexts(r, st, o.pipeline, o.evaluationKey());
             emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline);
         }
         if (st.status == AlertState.FIRING) {
-            st.lastValue = (o.windowStart - st.lastSeen) / 1000.0;
-            emit(st, Alert.RESOLVED, o.windowStart, null, r.name(), o.pipeline);
+            // The summary and description stay as they fired ("no metrics for 120 s"); how long
+            // the silence really was, and when data returned, go to the resolve's own fields.
+            double silence = (o.windowStart - st.lastSeen) / 1000.0;
+            st.lastValue = silence;
+            emitResolved(
+                    st,
+                    o.windowStart,
+                    silence,
+                    "data again from "
+                            + Times.iso(o.windowStart)
+                            + ", after "
+                            + Template.number(silence)
+                            + " s without",
+                    null,
+                    r.name(),
+                    o.pipeline);
             st.status = AlertState.INACTIVE;
         }
         boolean sole = soleAbsenceRule.getOrDefault(o.pipeline, false);
@@ -645,6 +668,7 @@ public class RuleEvaluator
                 st.status = AlertState.FIRING;
                 st.startsAt = due;
                 st.lastValue = absentFor / 1000.0;
+                st.firedValue = st.lastValue;
                 st.lastWindowStart = st.lastSeen;
                 st.lastWindowEnd = due;
                 emit(st, Alert.FIRING, -1, null, r.name(), pipeline);
@@ -699,6 +723,7 @@ public class RuleEvaluator
                 st.labels = labels(d, identity);
                 st.fingerprint = Fingerprint.of(r.name(), identity);
                 render(r, st, o, value, threshold, vars);
+                st.firedValue = value;
                 st.lastWindowEnd = o.windowEnd;
                 emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline);
             }
@@ -709,9 +734,17 @@ public class RuleEvaluator
                 st.falseSince = o.windowStart;
             }
             if (o.windowEnd - st.falseSince >= resolveAfter(d, o)) {
-                render(r, st, o, value, threshold, vars);
+                // The annotations stay as they were rendered when the alert fired: rendered again
+                // here they said "error ratio 1.1% > 5.0%". What resolved it is said apart.
                 st.lastWindowEnd = o.windowEnd;
-                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline);
+                emitResolved(
+                        st,
+                        o.windowEnd,
+                        value,
+                        resolvedText(o.windowEnd, value, threshold),
+                        null,
+                        r.name(),
+                        o.pipeline);
                 st.status = AlertState.INACTIVE;
                 st.falseSince = -1;
             }
@@ -776,6 +809,42 @@ public class RuleEvaluator
         a.pipeline = pipeline;
         a.reason = reason;
         pending.add(a);
+    }
+
+    /**
+     * A RESOLVED transition: the alert as it fired (labels, annotations, {@code value}: the value
+     * it fired with), plus what resolved it: {@code resolvedText} (annotation {@code resolved}),
+     * the resolving value (NaN when there is none) and its event time.
+     */
+    private void emitResolved(
+            AlertState st,
+            long at,
+            double resolvedValue,
+            String resolvedText,
+            String reason,
+            String rule,
+            String pipeline) {
+        emit(st, Alert.RESOLVED, at, reason, rule, pipeline);
+        Alert a = pending.get(pending.size() - 1);
+        if (!Double.isNaN(st.firedValue)) {
+            // (State written before firedValue existed has NaN: its last value stands in.)
+            a.value = st.firedValue;
+        }
+        a.resolvedValue = resolvedValue;
+        a.resolvedAt = at;
+        a.resolvedText = resolvedText;
+    }
+
+    /** The {@code resolved} annotation of a threshold or anomaly alert. */
+    static String resolvedText(long at, double value, Double threshold) {
+        StringBuilder b = new StringBuilder("resolved at ").append(Times.iso(at));
+        if (!Double.isNaN(value)) {
+            b.append(": value ").append(Template.number(value));
+            if (threshold != null) {
+                b.append(", threshold ").append(Template.number(threshold));
+            }
+        }
+        return b.toString();
     }
 
     /** Sends the transitions {@link #emit}ted: call once the state that records them is written. */
@@ -937,10 +1006,14 @@ public class RuleEvaluator
                         }
                         AlertState st = e.getValue();
                         if (st.status == AlertState.FIRING) {
-                            emit(
+                            long end = ruleChangeEnd(watermark, st);
+                            emitResolved(
                                     st,
-                                    Alert.RESOLVED,
-                                    ruleChangeEnd(watermark, st),
+                                    end,
+                                    Double.NaN,
+                                    (after == null ? "rule deleted" : "rule changed")
+                                            + " at "
+                                            + Times.iso(end),
                                     reason,
                                     before.name(),
                                     before.pipeline());

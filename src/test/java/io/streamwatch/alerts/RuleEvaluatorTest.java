@@ -162,6 +162,62 @@ class RuleEvaluatorTest {
         assertThat(out.get(1).startsAt).isEqualTo(firing.startsAt);
     }
 
+    /**
+     * Issue 16, item 1: a resolve record says what fired (the summary and description as rendered
+     * then, and the value it fired with) and, apart from that, what resolved it. It used to render
+     * the firing text again with the resolving value ("error ratio 1.0% > 5.0%").
+     */
+    @Test
+    void aResolveKeepsTheFiringAnnotationsAndSaysWhatResolvedIt() throws Exception {
+        open(
+                rule(
+                        "{name: HighErrorRatio, pipeline: app-logs, condition: 'error_ratio > 0.05',"
+                                + " summary: '{{service}} error ratio {{value|pct}} > {{threshold|pct}}',"
+                                + " description: '{{total}} lines in {{window_start}} to {{window_end}}'}"));
+        observe(logs("checkout", 0, 100, 0.12));
+        observe(logs("checkout", 1, 300, 0.20)); // still firing: silent
+        observe(logs("checkout", 2, 200, 0.01));
+        List<Alert> out = alerts();
+        assertThat(out).extracting(a -> a.status).containsExactly("firing", "resolved");
+        Alert firing = out.get(0);
+        Alert resolved = out.get(1);
+        assertThat(firing.summary).isEqualTo("checkout error ratio 12.0% > 5.0%");
+        assertThat(resolved.summary).isEqualTo(firing.summary);
+        assertThat(resolved.description)
+                .isEqualTo(firing.description)
+                .isEqualTo("100 lines in 2026-11-25T10:00:00.000Z to 2026-11-25T10:01:00.000Z");
+        assertThat(resolved.value).as("the value it fired with").isEqualTo(0.12);
+        assertThat(resolved.threshold).isEqualTo(0.05);
+        assertThat(resolved.resolvedValue).isEqualTo(0.01);
+        assertThat(resolved.resolvedAt).isEqualTo(T0 + 3 * MIN).isEqualTo(resolved.endsAt);
+        assertThat(resolved.resolvedText)
+                .isEqualTo("resolved at 2026-11-25T10:03:00.000Z: value 0.01, threshold 0.05");
+        assertThat(resolved.windowStart).isEqualTo(T0 + 2 * MIN);
+        assertThat(firing.resolvedText).isNull();
+        assertThat(firing.resolvedAt).isEqualTo(-1);
+    }
+
+    @Test
+    void anAbsenceResolveKeepsItsFiringSummaryAndSaysWhenDataReturned() throws Exception {
+        open(
+                rule(
+                        "{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 2m,"
+                                + " summary: '{{host}} has sent no metrics for {{value|int}} s'}"));
+        observe(metric("web-1", 0, 10));
+        harness.processWatermark(T0 + 4 * MIN);
+        observe(metric("web-1", 6, 10));
+        List<Alert> out = alerts();
+        assertThat(out).extracting(a -> a.status).containsExactly("firing", "resolved");
+        Alert resolved = out.get(1);
+        assertThat(out.get(0).summary).isEqualTo("web-1 has sent no metrics for 120 s");
+        assertThat(resolved.summary).isEqualTo(out.get(0).summary);
+        assertThat(resolved.value).isEqualTo(120.0);
+        assertThat(resolved.resolvedValue).as("the silence, in s").isEqualTo(300.0);
+        assertThat(resolved.resolvedAt).isEqualTo(T0 + 6 * MIN);
+        assertThat(resolved.resolvedText)
+                .isEqualTo("data again from 2026-11-25T10:06:00.000Z, after 300 s without");
+    }
+
     @Test
     void aBrokenRunOfTrueWindowsRestartsTheForClock() throws Exception {
         open(rule(HIGH_ERRORS));
