@@ -16,12 +16,13 @@ public class AlertState {
 
     public int status;
 
-    /** Start of the first window of the current run of true conditions. */
+    /**
+     * End of the first window of the current run of true conditions (windows without data do not
+     * break a run). (State written before issue 16 held that window's start.)
+     */
     public long pendingSince;
 
-    /**
-     * Start of the first window of the current run of false conditions while firing; -1 if none.
-     */
+    /** End of the first window of the current run of false conditions while firing; -1 if none. */
     public long falseSince = -1;
 
     /** When the alert fired (event time). */

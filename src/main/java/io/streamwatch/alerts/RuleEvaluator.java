@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Evaluates every active rule on each window aggregate of its pipeline and drives each alert
  * through its lifecycle: pending while {@code for} has not passed, FIRING once, silent while it
- * keeps firing, RESOLVED once after {@code resolve_after}. One record per transition.
+ * keeps firing, RESOLVED once after {@code resolve_after}, both counted in event time between
+ * window ends (see {@link #step}). One record per transition.
  *
  * <p>Keyed by pipeline and group, so all alerts of a group live in one place: threshold and anomaly
  * alerts per metric name, absence alerts per group, new-pattern alerts per pattern. Alert state is
@@ -691,6 +692,16 @@ public class RuleEvaluator
     /**
      * One window's verdict for one alert: moves it between inactive, pending and firing, and emits
      * a record only on FIRING and RESOLVED.
+     *
+     * <p>Each aggregate is an evaluation at its window's end, in event time; a window without an
+     * aggregate of the key (no data) is no evaluation: it neither breaks nor extends a run. {@code
+     * for} as Prometheus counts it: the alert is pending from the end of the first window that
+     * matched, and fires at the end of a matching window once {@code for} has passed since then,
+     * every evaluation in between having matched (with {@code for} 0, at the first match; with 1m
+     * windows and {@code for: 2m}, at the third of three matching windows). {@code resolve_after}
+     * likewise: it resolves at the end of a window that does not match once {@code resolve_after}
+     * has passed since the end of the first such window, none in between having matched; without
+     * {@code resolve_after}, at the first window that does not match.
      */
     private void step(
             CompiledRule r,
@@ -702,21 +713,20 @@ public class RuleEvaluator
             String patternId,
             Map<String, Object> vars) {
         RuleDefinition d = r.definition();
-        boolean consecutive = st.lastWindowEnd >= o.windowStart;
+        long at = o.windowEnd;
         st.lastValue = value;
         st.threshold = threshold;
         st.lastWindowStart = o.windowStart;
         if (condition) {
             st.falseSince = -1;
-            if (st.status == AlertState.INACTIVE
-                    || (st.status == AlertState.PENDING && !consecutive)) {
+            if (st.status == AlertState.INACTIVE) {
                 st.status = AlertState.PENDING;
-                st.pendingSince = o.windowStart;
+                st.pendingSince = at;
             }
             if (st.status == AlertState.PENDING
-                    && o.windowEnd - st.pendingSince >= d.forDuration().toMillis()) {
+                    && at - st.pendingSince >= d.forDuration().toMillis()) {
                 st.status = AlertState.FIRING;
-                st.startsAt = o.windowEnd;
+                st.startsAt = at;
                 // Built only here: most aggregates never fire, and this was a sorted copy of the
                 // group for each of them.
                 Map<String, String> identity = identity(o, patternId);
@@ -724,24 +734,25 @@ public class RuleEvaluator
                 st.fingerprint = Fingerprint.of(r.name(), identity);
                 render(r, st, o, value, threshold, vars);
                 st.firedValue = value;
-                st.lastWindowEnd = o.windowEnd;
+                st.lastWindowEnd = at;
                 emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline);
             }
         } else if (st.status == AlertState.PENDING) {
             st.status = AlertState.INACTIVE;
         } else if (st.status == AlertState.FIRING) {
-            if (st.falseSince < 0 || !consecutive) {
-                st.falseSince = o.windowStart;
+            if (st.falseSince < 0) {
+                st.falseSince = at;
             }
-            if (o.windowEnd - st.falseSince >= resolveAfter(d, o)) {
+            long resolveAfter = d.resolveAfter() == null ? 0 : d.resolveAfter().toMillis();
+            if (at - st.falseSince >= resolveAfter) {
                 // The annotations stay as they were rendered when the alert fired: rendered again
                 // here they said "error ratio 1.1% > 5.0%". What resolved it is said apart.
-                st.lastWindowEnd = o.windowEnd;
+                st.lastWindowEnd = at;
                 emitResolved(
                         st,
-                        o.windowEnd,
+                        at,
                         value,
-                        resolvedText(o.windowEnd, value, threshold),
+                        resolvedText(at, value, threshold),
                         null,
                         r.name(),
                         o.pipeline);
@@ -749,7 +760,7 @@ public class RuleEvaluator
                 st.falseSince = -1;
             }
         }
-        st.lastWindowEnd = o.windowEnd;
+        st.lastWindowEnd = at;
     }
 
     private static long resolveAfter(RuleDefinition d, Observation o) {

@@ -31,6 +31,19 @@ class RuleTestsTest {
         assertThat(out.toString()).contains("6 tests, 0 failed").doesNotContain("FAIL");
     }
 
+    /**
+     * {@code for} and {@code resolve_after} count event time from the end of the first window that
+     * matched (did not), Prometheus' way, and a window without data neither breaks nor extends the
+     * run (issue 16, item 2).
+     */
+    @Test
+    void forAndResolveAfterCountEventTimeAlsoOnSparseData() {
+        assertThat(testRules("src/test/resources/rule-tests/for-and-resolve-after.test.yaml"))
+                .as(out.toString())
+                .isZero();
+        assertThat(out.toString()).contains("4 tests, 0 failed");
+    }
+
     @Test
     void aWrongExpectationFailsWithADiff() {
         assertThat(testRules("src/test/resources/rule-tests/wrong-expectation.test.yaml"))
@@ -39,8 +52,8 @@ class RuleTestsTest {
                 .contains(
                         "FAIL  src/test/resources/rule-tests/wrong-expectation.test.yaml: test 'expects the spike one window too early'")
                 .contains(
-                        "expected, but did not happen:\n    - at 2m  HighErrorRatio firing {service=checkout}")
-                .contains("happened, but not expected:\n    + at 3m  HighErrorRatio firing");
+                        "expected, but did not happen:\n    - at 3m  HighErrorRatio firing {service=checkout}")
+                .contains("happened, but not expected:\n    + at 4m  HighErrorRatio firing");
     }
 
     @Test
