@@ -17,12 +17,14 @@ public class AlertState {
     public int status;
 
     /**
-     * End of the first window of the current run of true conditions (windows without data do not
-     * break a run). (State written before issue 16 held that window's start.)
+     * Start of the first window of the current run of true conditions (windows without data do not
+     * break a run).
      */
     public long pendingSince;
 
-    /** End of the first window of the current run of false conditions while firing; -1 if none. */
+    /**
+     * Start of the first window of the current run of false conditions while firing; -1 if none.
+     */
     public long falseSince = -1;
 
     /** When the alert fired (event time). */

@@ -693,15 +693,15 @@ public class RuleEvaluator
      * One window's verdict for one alert: moves it between inactive, pending and firing, and emits
      * a record only on FIRING and RESOLVED.
      *
-     * <p>Each aggregate is an evaluation at its window's end, in event time; a window without an
-     * aggregate of the key (no data) is no evaluation: it neither breaks nor extends a run. {@code
-     * for} as Prometheus counts it: the alert is pending from the end of the first window that
-     * matched, and fires at the end of a matching window once {@code for} has passed since then,
-     * every evaluation in between having matched (with {@code for} 0, at the first match; with 1m
-     * windows and {@code for: 2m}, at the third of three matching windows). {@code resolve_after}
-     * likewise: it resolves at the end of a window that does not match once {@code resolve_after}
-     * has passed since the end of the first such window, none in between having matched; without
-     * {@code resolve_after}, at the first window that does not match.
+     * <p>A window's aggregate says how the group was over the whole window, so the condition holds
+     * over the event time its matching windows cover. {@code for}: the alert is pending from the
+     * start of the first window that matched, and fires at the end of a matching window once the
+     * span from that start to this end reaches {@code for}, every window with data in between
+     * having matched (with 1m windows: {@code for: 1m} fires at the first matching window, {@code
+     * for: 2m} at the second). A window without an aggregate of the key (no data) is not an
+     * evaluation: it neither breaks nor extends a run, so sparse keys fire and resolve too. {@code
+     * resolve_after} likewise from the start of the first window that does not match; by default
+     * one window, i.e. the first window that does not match resolves.
      */
     private void step(
             CompiledRule r,
@@ -721,7 +721,7 @@ public class RuleEvaluator
             st.falseSince = -1;
             if (st.status == AlertState.INACTIVE) {
                 st.status = AlertState.PENDING;
-                st.pendingSince = at;
+                st.pendingSince = o.windowStart;
             }
             if (st.status == AlertState.PENDING
                     && at - st.pendingSince >= d.forDuration().toMillis()) {
@@ -741,10 +741,9 @@ public class RuleEvaluator
             st.status = AlertState.INACTIVE;
         } else if (st.status == AlertState.FIRING) {
             if (st.falseSince < 0) {
-                st.falseSince = at;
+                st.falseSince = o.windowStart;
             }
-            long resolveAfter = d.resolveAfter() == null ? 0 : d.resolveAfter().toMillis();
-            if (at - st.falseSince >= resolveAfter) {
+            if (at - st.falseSince >= resolveAfter(d, o)) {
                 // The annotations stay as they were rendered when the alert fired: rendered again
                 // here they said "error ratio 1.1% > 5.0%". What resolved it is said apart.
                 st.lastWindowEnd = at;

@@ -150,12 +150,12 @@ class RuleEvaluatorTest {
                 .containsEntry("severity", "page")
                 .containsEntry("service", "checkout")
                 .containsEntry("team", "payments");
-        // for 2m: pending from the end of the first matching window (T0 + 1m), firing at the end
-        // of the third (T0 + 3m).
-        assertThat(firing.summary).isEqualTo("checkout error ratio 20.0% > 5.0%");
-        assertThat(firing.startsAt).isEqualTo(T0 + 3 * MIN);
+        // for 2m: pending from the start of the first matching window (T0), firing at the end of
+        // the second (T0 + 2m), when the condition has held for 2m.
+        assertThat(firing.summary).isEqualTo("checkout error ratio 12.0% > 5.0%");
+        assertThat(firing.startsAt).isEqualTo(T0 + 2 * MIN);
         assertThat(firing.endsAt).isEqualTo(-1);
-        assertThat(firing.value).isEqualTo(0.20);
+        assertThat(firing.value).isEqualTo(0.12);
         assertThat(firing.threshold).isEqualTo(0.05);
         assertThat(firing.fingerprint).matches("[0-9a-f]{16}").isEqualTo(out.get(1).fingerprint);
         assertThat(firing.fingerprint)
@@ -225,14 +225,13 @@ class RuleEvaluatorTest {
         open(rule(HIGH_ERRORS));
         observe(logs("checkout", 0, 100, 0.12));
         observe(logs("checkout", 1, 100, 0.01)); // false: pending no more
-        observe(logs("checkout", 2, 100, 0.12)); // pending from T0 + 3m
-        observe(logs("checkout", 3, 100, 0.12));
+        observe(logs("checkout", 2, 100, 0.12)); // pending from T0 + 2m, held 1m at its end
         assertThat(alerts()).isEmpty();
-        // Window 4 has no data: no evaluation. Window 5 ends 2m after the run's first match.
-        observe(logs("checkout", 5, 100, 0.12));
+        // Window 3 has no data: no evaluation, the run goes on. Window 4 ends 3m after it began.
+        observe(logs("checkout", 4, 100, 0.12));
         assertThat(alerts())
                 .singleElement()
-                .satisfies(a -> assertThat(a.startsAt).isEqualTo(T0 + 6 * MIN));
+                .satisfies(a -> assertThat(a.startsAt).isEqualTo(T0 + 5 * MIN));
     }
 
     @Test
@@ -243,12 +242,11 @@ class RuleEvaluatorTest {
         observe(metric("web-1", 0, 900));
         observe(metric("web-1", 1, 100));
         observe(metric("web-1", 2, 900)); // true again: the resolve clock restarts
-        observe(metric("web-1", 3, 100)); // false from T0 + 4m
-        observe(metric("web-1", 4, 100));
+        observe(metric("web-1", 3, 100)); // false from T0 + 3m
         assertThat(alerts()).extracting(a -> a.status).containsExactly("firing");
-        observe(metric("web-1", 5, 100)); // T0 + 6m: false for 2m
+        observe(metric("web-1", 4, 100)); // T0 + 5m: false for 2m
         assertThat(alerts()).extracting(a -> a.status).containsExactly("firing", "resolved");
-        assertThat(alerts().get(1).endsAt).isEqualTo(T0 + 6 * MIN);
+        assertThat(alerts().get(1).endsAt).isEqualTo(T0 + 5 * MIN);
         assertThat(alerts().get(0).labels)
                 .containsEntry("name", "http.server.duration")
                 .containsEntry("host", "web-1");
