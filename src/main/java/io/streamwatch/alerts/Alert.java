@@ -32,6 +32,21 @@ public class Alert {
     public String rule;
     public String pipeline;
 
+    /**
+     * Resolved records: what resolved the alert, as text (annotation {@code resolved}); the {@code
+     * summary} and {@code description} stay as rendered when it fired.
+     */
+    public String resolvedText;
+
+    /** Resolved records: the value of the evaluation that resolved it; NaN when there is none. */
+    public double resolvedValue = Double.NaN;
+
+    /**
+     * Resolved records: event time of the data that resolved it (absence: when data returned); -1
+     * while firing.
+     */
+    public long resolvedAt = -1;
+
     /** Why a resolve happened other than by its condition: {@code rule_deleted}, ... */
     public String reason;
 

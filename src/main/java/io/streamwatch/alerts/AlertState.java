@@ -16,7 +16,10 @@ public class AlertState {
 
     public int status;
 
-    /** Start of the first window of the current run of true conditions. */
+    /**
+     * Start of the first window of the current run of true conditions (windows without data do not
+     * break a run).
+     */
     public long pendingSince;
 
     /**
@@ -30,6 +33,13 @@ public class AlertState {
     public long lastWindowStart;
     public long lastWindowEnd;
     public double lastValue = Double.NaN;
+
+    /**
+     * The value the alert fired with: a resolve record keeps it (with the firing annotations) and
+     * carries the resolving value in {@code resolved_value}. NaN in state written before this
+     * field.
+     */
+    public double firedValue = Double.NaN;
 
     /** The firing alert's labels and annotations, for a resolve that has no fresh aggregate. */
     public Map<String, String> labels;

@@ -14,6 +14,7 @@ import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.RuleJson;
 import io.streamwatch.rules.RuleKind;
 import io.streamwatch.rules.RuleLoader;
+import io.streamwatch.rules.Template;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Evaluates every active rule on each window aggregate of its pipeline and drives each alert
  * through its lifecycle: pending while {@code for} has not passed, FIRING once, silent while it
- * keeps firing, RESOLVED once after {@code resolve_after}. One record per transition.
+ * keeps firing, RESOLVED once after {@code resolve_after}, both counted in event time between
+ * window ends (see {@link #step}). One record per transition.
  *
  * <p>Keyed by pipeline and group, so all alerts of a group live in one place: threshold and anomaly
  * alerts per metric name, absence alerts per group, new-pattern alerts per pattern. Alert state is
@@ -347,7 +349,14 @@ public class RuleEvaluator
                     && st.status == AlertState.FIRING
                     && o.windowStart >= st.lastWindowEnd
                     && o.windowEnd - st.startsAt >= resolveAfter(d, o)) {
-                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline);
+                emitResolved(
+                        st,
+                        o.windowEnd,
+                        Double.NaN,
+                        "not new any more at " + Times.iso(o.windowEnd),
+                        null,
+                        r.name(),
+                        o.pipeline);
                 done.add(e.getKey());
             }
         }
@@ -489,14 +498,29 @@ public class RuleEvaluator
             st.status = AlertState.FIRING;
             st.startsAt = st.lastSeen + absentFor;
             st.lastValue = absentFor / 1000.0;
+            st.firedValue = st.lastValue;
             st.lastWindowStart = st.lastSeen;
             st.lastWindowEnd = st.startsAt;
             absenceTexts(r, st, o.pipeline, o.evaluationKey());
             emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline);
         }
         if (st.status == AlertState.FIRING) {
-            st.lastValue = (o.windowStart - st.lastSeen) / 1000.0;
-            emit(st, Alert.RESOLVED, o.windowStart, null, r.name(), o.pipeline);
+            // The summary and description stay as they fired ("no metrics for 120 s"); how long
+            // the silence really was, and when data returned, go to the resolve's own fields.
+            double silence = (o.windowStart - st.lastSeen) / 1000.0;
+            st.lastValue = silence;
+            emitResolved(
+                    st,
+                    o.windowStart,
+                    silence,
+                    "data again from "
+                            + Times.iso(o.windowStart)
+                            + ", after "
+                            + Template.number(silence)
+                            + " s without",
+                    null,
+                    r.name(),
+                    o.pipeline);
             st.status = AlertState.INACTIVE;
         }
         boolean sole = soleAbsenceRule.getOrDefault(o.pipeline, false);
@@ -645,6 +669,7 @@ public class RuleEvaluator
                 st.status = AlertState.FIRING;
                 st.startsAt = due;
                 st.lastValue = absentFor / 1000.0;
+                st.firedValue = st.lastValue;
                 st.lastWindowStart = st.lastSeen;
                 st.lastWindowEnd = due;
                 emit(st, Alert.FIRING, -1, null, r.name(), pipeline);
@@ -667,6 +692,16 @@ public class RuleEvaluator
     /**
      * One window's verdict for one alert: moves it between inactive, pending and firing, and emits
      * a record only on FIRING and RESOLVED.
+     *
+     * <p>A window's aggregate says how the group was over the whole window, so the condition holds
+     * over the event time its matching windows cover. {@code for}: the alert is pending from the
+     * start of the first window that matched, and fires at the end of a matching window once the
+     * span from that start to this end reaches {@code for}, every window with data in between
+     * having matched (with 1m windows: {@code for: 1m} fires at the first matching window, {@code
+     * for: 2m} at the second). A window without an aggregate of the key (no data) is not an
+     * evaluation: it neither breaks nor extends a run, so sparse keys fire and resolve too. {@code
+     * resolve_after} likewise from the start of the first window that does not match; by default
+     * one window, i.e. the first window that does not match resolves.
      */
     private void step(
             CompiledRule r,
@@ -678,45 +713,53 @@ public class RuleEvaluator
             String patternId,
             Map<String, Object> vars) {
         RuleDefinition d = r.definition();
-        boolean consecutive = st.lastWindowEnd >= o.windowStart;
+        long at = o.windowEnd;
         st.lastValue = value;
         st.threshold = threshold;
         st.lastWindowStart = o.windowStart;
         if (condition) {
             st.falseSince = -1;
-            if (st.status == AlertState.INACTIVE
-                    || (st.status == AlertState.PENDING && !consecutive)) {
+            if (st.status == AlertState.INACTIVE) {
                 st.status = AlertState.PENDING;
                 st.pendingSince = o.windowStart;
             }
             if (st.status == AlertState.PENDING
-                    && o.windowEnd - st.pendingSince >= d.forDuration().toMillis()) {
+                    && at - st.pendingSince >= d.forDuration().toMillis()) {
                 st.status = AlertState.FIRING;
-                st.startsAt = o.windowEnd;
+                st.startsAt = at;
                 // Built only here: most aggregates never fire, and this was a sorted copy of the
                 // group for each of them.
                 Map<String, String> identity = identity(o, patternId);
                 st.labels = labels(d, identity);
                 st.fingerprint = Fingerprint.of(r.name(), identity);
                 render(r, st, o, value, threshold, vars);
-                st.lastWindowEnd = o.windowEnd;
+                st.firedValue = value;
+                st.lastWindowEnd = at;
                 emit(st, Alert.FIRING, -1, null, r.name(), o.pipeline);
             }
         } else if (st.status == AlertState.PENDING) {
             st.status = AlertState.INACTIVE;
         } else if (st.status == AlertState.FIRING) {
-            if (st.falseSince < 0 || !consecutive) {
+            if (st.falseSince < 0) {
                 st.falseSince = o.windowStart;
             }
-            if (o.windowEnd - st.falseSince >= resolveAfter(d, o)) {
-                render(r, st, o, value, threshold, vars);
-                st.lastWindowEnd = o.windowEnd;
-                emit(st, Alert.RESOLVED, o.windowEnd, null, r.name(), o.pipeline);
+            if (at - st.falseSince >= resolveAfter(d, o)) {
+                // The annotations stay as they were rendered when the alert fired: rendered again
+                // here they said "error ratio 1.1% > 5.0%". What resolved it is said apart.
+                st.lastWindowEnd = at;
+                emitResolved(
+                        st,
+                        at,
+                        value,
+                        resolvedText(at, value, threshold),
+                        null,
+                        r.name(),
+                        o.pipeline);
                 st.status = AlertState.INACTIVE;
                 st.falseSince = -1;
             }
         }
-        st.lastWindowEnd = o.windowEnd;
+        st.lastWindowEnd = at;
     }
 
     private static long resolveAfter(RuleDefinition d, Observation o) {
@@ -776,6 +819,42 @@ public class RuleEvaluator
         a.pipeline = pipeline;
         a.reason = reason;
         pending.add(a);
+    }
+
+    /**
+     * A RESOLVED transition: the alert as it fired (labels, annotations, {@code value}: the value
+     * it fired with), plus what resolved it: {@code resolvedText} (annotation {@code resolved}),
+     * the resolving value (NaN when there is none) and its event time.
+     */
+    private void emitResolved(
+            AlertState st,
+            long at,
+            double resolvedValue,
+            String resolvedText,
+            String reason,
+            String rule,
+            String pipeline) {
+        emit(st, Alert.RESOLVED, at, reason, rule, pipeline);
+        Alert a = pending.get(pending.size() - 1);
+        if (!Double.isNaN(st.firedValue)) {
+            // (State written before firedValue existed has NaN: its last value stands in.)
+            a.value = st.firedValue;
+        }
+        a.resolvedValue = resolvedValue;
+        a.resolvedAt = at;
+        a.resolvedText = resolvedText;
+    }
+
+    /** The {@code resolved} annotation of a threshold or anomaly alert. */
+    static String resolvedText(long at, double value, Double threshold) {
+        StringBuilder b = new StringBuilder("resolved at ").append(Times.iso(at));
+        if (!Double.isNaN(value)) {
+            b.append(": value ").append(Template.number(value));
+            if (threshold != null) {
+                b.append(", threshold ").append(Template.number(threshold));
+            }
+        }
+        return b.toString();
     }
 
     /** Sends the transitions {@link #emit}ted: call once the state that records them is written. */
@@ -937,10 +1016,14 @@ public class RuleEvaluator
                         }
                         AlertState st = e.getValue();
                         if (st.status == AlertState.FIRING) {
-                            emit(
+                            long end = ruleChangeEnd(watermark, st);
+                            emitResolved(
                                     st,
-                                    Alert.RESOLVED,
-                                    ruleChangeEnd(watermark, st),
+                                    end,
+                                    Double.NaN,
+                                    (after == null ? "rule deleted" : "rule changed")
+                                            + " at "
+                                            + Times.iso(end),
                                     reason,
                                     before.name(),
                                     before.pipeline());

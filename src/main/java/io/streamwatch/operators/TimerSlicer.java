@@ -121,6 +121,26 @@ public final class TimerSlicer {
         }
     }
 
+    /**
+     * Passes a watermark on before everything the current one makes due has fired: the firing calls
+     * this once nothing it has still to emit is at or before {@code to} (the window operator, after
+     * each window). Capped at the current watermark; never moves back.
+     *
+     * <p>Why: a watermark that jumps over several windows (a source reading a backlog at start or
+     * after a restore sends its first watermark late) made the window operator emit every window it
+     * passed and only then the watermark. Downstream, the rule evaluator saw a silent group's data
+     * come back before any watermark reached the group's silence instant, and its absence alert
+     * fired and resolved at once, on that data. Passed on window by window, the watermark reaches
+     * the silence instant before the windows after it.
+     */
+    public void passOn(long to) {
+        long w = Math.min(to, watermark);
+        if (w > emitted) {
+            emitted = w;
+            output.emitWatermark(new Watermark(w));
+        }
+    }
+
     private void fire(boolean sliced) throws Exception {
         long sliceEnd = System.nanoTime() + sliceNanos;
         boolean done =

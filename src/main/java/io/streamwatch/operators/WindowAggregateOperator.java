@@ -349,6 +349,11 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         while (emitting != null || startNextWindow(upTo)) {
             if (emitStep()) {
                 finishWindow();
+                // Every aggregate before the next open window's end is out: downstream may act on
+                // that time now (its timers fire between this window and the next, as they would
+                // had the watermarks come one window at a time; see TimerSlicer.passOn).
+                Long next = open.isEmpty() ? null : open.firstKey();
+                slicer.passOn(next == null ? upTo : Math.min(upTo, next - 1));
             } else if (stop.getAsBoolean()) {
                 return false;
             }

@@ -23,6 +23,9 @@ public class AlertEncoder implements MapFunction<Alert, KafkaMessage> {
                             g.writeObjectFieldStart("annotations");
                             g.writeStringField("summary", a.summary);
                             g.writeStringField("description", a.description);
+                            if (a.resolvedText != null) {
+                                g.writeStringField("resolved", a.resolvedText);
+                            }
                             g.writeEndObject();
                             JsonOutput.time(g, "startsAt", a.startsAt);
                             if (a.endsAt >= 0) {
@@ -40,6 +43,14 @@ public class AlertEncoder implements MapFunction<Alert, KafkaMessage> {
                             JsonOutput.time(g, "window_end", a.windowEnd);
                             g.writeStringField("rule", a.rule);
                             g.writeStringField("pipeline", a.pipeline);
+                            if (Alert.RESOLVED.equals(a.status)) {
+                                number(g, "resolved_value", a.resolvedValue);
+                                if (a.resolvedAt >= 0) {
+                                    JsonOutput.time(g, "resolved_at", a.resolvedAt);
+                                } else {
+                                    g.writeNullField("resolved_at");
+                                }
+                            }
                             if (a.reason != null) {
                                 g.writeStringField("reason", a.reason);
                             }

@@ -232,6 +232,9 @@ public final class TailFormat {
         if (n.hasNonNull("value")) {
             sb.append(" value=").append(number(n.get("value")));
         }
+        if (n.hasNonNull("resolved_value")) {
+            sb.append(" resolved_value=").append(number(n.get("resolved_value")));
+        }
         if (n.hasNonNull("threshold")) {
             sb.append(" threshold=").append(number(n.get("threshold")));
         }

@@ -178,8 +178,24 @@ class AbsencePerWindowTest {
                                     "HostSilent", Map.of("service", "checkout", "host", "web-2")));
             Alert resolved = alerts.get(1);
             assertThat(resolved.endsAt).isEqualTo(T0 + 7 * MIN);
-            assertThat(resolved.value).isEqualTo(240.0);
+            // As it fired (issue 16, item 1), and how long the silence was apart.
+            assertThat(resolved.value).isEqualTo(120.0);
+            assertThat(resolved.summary).isEqualTo(firing.summary);
+            assertThat(resolved.resolvedValue).isEqualTo(240.0);
             assertThat(resolved.fingerprint).isEqualTo(firing.fingerprint);
+            String json = new String(ENCODER.map(resolved).value, StandardCharsets.UTF_8);
+            assertThat(json)
+                    .contains(
+                            "\"annotations\":{\"summary\":\"web-2 (checkout) has sent nothing for"
+                                    + " 120 s\"")
+                    .contains(
+                            "\"resolved\":\"data again from 2026-11-25T10:07:00.000Z, after 240 s"
+                                    + " without\"}")
+                    .contains("\"value\":120.0")
+                    .contains(
+                            "\"resolved_value\":240.0,\"resolved_at\":\"2026-11-25T10:07:00.000Z\"");
+            assertThat(new String(ENCODER.map(firing).value, StandardCharsets.UTF_8))
+                    .doesNotContain("resolved");
         }
     }
 

@@ -150,6 +150,8 @@ class RuleEvaluatorTest {
                 .containsEntry("severity", "page")
                 .containsEntry("service", "checkout")
                 .containsEntry("team", "payments");
+        // for 2m: pending from the start of the first matching window (T0), firing at the end of
+        // the second (T0 + 2m), when the condition has held for 2m.
         assertThat(firing.summary).isEqualTo("checkout error ratio 12.0% > 5.0%");
         assertThat(firing.startsAt).isEqualTo(T0 + 2 * MIN);
         assertThat(firing.endsAt).isEqualTo(-1);
@@ -162,30 +164,89 @@ class RuleEvaluatorTest {
         assertThat(out.get(1).startsAt).isEqualTo(firing.startsAt);
     }
 
+    /**
+     * Issue 16, item 1: a resolve record says what fired (the summary and description as rendered
+     * then, and the value it fired with) and, apart from that, what resolved it. It used to render
+     * the firing text again with the resolving value ("error ratio 1.0% > 5.0%").
+     */
     @Test
-    void aBrokenRunOfTrueWindowsRestartsTheForClock() throws Exception {
-        open(rule(HIGH_ERRORS));
+    void aResolveKeepsTheFiringAnnotationsAndSaysWhatResolvedIt() throws Exception {
+        open(
+                rule(
+                        "{name: HighErrorRatio, pipeline: app-logs, condition: 'error_ratio > 0.05',"
+                                + " summary: '{{service}} error ratio {{value|pct}} > {{threshold|pct}}',"
+                                + " description: '{{total}} lines in {{window_start}} to {{window_end}}'}"));
         observe(logs("checkout", 0, 100, 0.12));
-        observe(logs("checkout", 1, 100, 0.01));
-        observe(logs("checkout", 2, 100, 0.12));
-        observe(logs("checkout", 4, 100, 0.12)); // window 3 missing: not consecutive
-        assertThat(alerts()).isEmpty();
-        observe(logs("checkout", 5, 100, 0.12));
-        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing");
+        observe(logs("checkout", 1, 300, 0.20)); // still firing: silent
+        observe(logs("checkout", 2, 200, 0.01));
+        List<Alert> out = alerts();
+        assertThat(out).extracting(a -> a.status).containsExactly("firing", "resolved");
+        Alert firing = out.get(0);
+        Alert resolved = out.get(1);
+        assertThat(firing.summary).isEqualTo("checkout error ratio 12.0% > 5.0%");
+        assertThat(resolved.summary).isEqualTo(firing.summary);
+        assertThat(resolved.description)
+                .isEqualTo(firing.description)
+                .isEqualTo("100 lines in 2026-11-25T10:00:00.000Z to 2026-11-25T10:01:00.000Z");
+        assertThat(resolved.value).as("the value it fired with").isEqualTo(0.12);
+        assertThat(resolved.threshold).isEqualTo(0.05);
+        assertThat(resolved.resolvedValue).isEqualTo(0.01);
+        assertThat(resolved.resolvedAt).isEqualTo(T0 + 3 * MIN).isEqualTo(resolved.endsAt);
+        assertThat(resolved.resolvedText)
+                .isEqualTo("resolved at 2026-11-25T10:03:00.000Z: value 0.01, threshold 0.05");
+        assertThat(resolved.windowStart).isEqualTo(T0 + 2 * MIN);
+        assertThat(firing.resolvedText).isNull();
+        assertThat(firing.resolvedAt).isEqualTo(-1);
     }
 
     @Test
-    void resolveAfterWaitsForConsecutiveFalseWindows() throws Exception {
+    void anAbsenceResolveKeepsItsFiringSummaryAndSaysWhenDataReturned() throws Exception {
+        open(
+                rule(
+                        "{name: HostSilent, pipeline: app-metrics, kind: absence, absent_for: 2m,"
+                                + " summary: '{{host}} has sent no metrics for {{value|int}} s'}"));
+        observe(metric("web-1", 0, 10));
+        harness.processWatermark(T0 + 4 * MIN);
+        observe(metric("web-1", 6, 10));
+        List<Alert> out = alerts();
+        assertThat(out).extracting(a -> a.status).containsExactly("firing", "resolved");
+        Alert resolved = out.get(1);
+        assertThat(out.get(0).summary).isEqualTo("web-1 has sent no metrics for 120 s");
+        assertThat(resolved.summary).isEqualTo(out.get(0).summary);
+        assertThat(resolved.value).isEqualTo(120.0);
+        assertThat(resolved.resolvedValue).as("the silence, in s").isEqualTo(300.0);
+        assertThat(resolved.resolvedAt).isEqualTo(T0 + 6 * MIN);
+        assertThat(resolved.resolvedText)
+                .isEqualTo("data again from 2026-11-25T10:06:00.000Z, after 300 s without");
+    }
+
+    @Test
+    void aFalseWindowRestartsTheForClockAWindowWithoutDataDoesNot() throws Exception {
+        open(rule(HIGH_ERRORS));
+        observe(logs("checkout", 0, 100, 0.12));
+        observe(logs("checkout", 1, 100, 0.01)); // false: pending no more
+        observe(logs("checkout", 2, 100, 0.12)); // pending from T0 + 2m, held 1m at its end
+        assertThat(alerts()).isEmpty();
+        // Window 3 has no data: no evaluation, the run goes on. Window 4 ends 3m after it began.
+        observe(logs("checkout", 4, 100, 0.12));
+        assertThat(alerts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.startsAt).isEqualTo(T0 + 5 * MIN));
+    }
+
+    @Test
+    void resolveAfterWaitsForFalseEvaluationsOverItsDuration() throws Exception {
         open(
                 rule(
                         "{name: SlowP99, pipeline: app-metrics, condition: 'p99 > 500', resolve_after: 2m}"));
         observe(metric("web-1", 0, 900));
         observe(metric("web-1", 1, 100));
         observe(metric("web-1", 2, 900)); // true again: the resolve clock restarts
-        observe(metric("web-1", 3, 100));
+        observe(metric("web-1", 3, 100)); // false from T0 + 3m
         assertThat(alerts()).extracting(a -> a.status).containsExactly("firing");
-        observe(metric("web-1", 4, 100));
+        observe(metric("web-1", 4, 100)); // T0 + 5m: false for 2m
         assertThat(alerts()).extracting(a -> a.status).containsExactly("firing", "resolved");
+        assertThat(alerts().get(1).endsAt).isEqualTo(T0 + 5 * MIN);
         assertThat(alerts().get(0).labels)
                 .containsEntry("name", "http.server.duration")
                 .containsEntry("host", "web-1");

@@ -31,6 +31,19 @@ class RuleTestsTest {
         assertThat(out.toString()).contains("6 tests, 0 failed").doesNotContain("FAIL");
     }
 
+    /**
+     * {@code for} and {@code resolve_after} count the event time the matching (not matching)
+     * windows cover, and a window without data neither breaks nor extends the run (issue 16, item
+     * 2).
+     */
+    @Test
+    void forAndResolveAfterCountEventTimeAlsoOnSparseData() {
+        assertThat(testRules("src/test/resources/rule-tests/for-and-resolve-after.test.yaml"))
+                .as(out.toString())
+                .isZero();
+        assertThat(out.toString()).contains("4 tests, 0 failed");
+    }
+
     @Test
     void aWrongExpectationFailsWithADiff() {
         assertThat(testRules("src/test/resources/rule-tests/wrong-expectation.test.yaml"))
