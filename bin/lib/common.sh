@@ -5,12 +5,32 @@
 # Expects: ROOT (the repository), RUN (pid files), SW_TAG (message prefix), and MAIN_CLASS, an
 # associative array from component name to the main class that identifies its process.
 
-# Messages go to stderr: stdout carries the tail's records (and function results).
-say() { printf '[%s] %s\n' "${SW_TAG:-streamwatch}" "$*" >&2; }
-warn() { printf '[%s] WARNING: %s\n' "${SW_TAG:-streamwatch}" "$*" >&2; }
+# Messages go to stderr: stdout carries the tail's records (and function results). A message that
+# cannot be written (stderr is a pipe whose reader is gone, e.g. `| tee log` after Ctrl-C) is
+# dropped, never an error: under `set -e` a failed write would end a cleanup before it stopped
+# anything. (The cleanups also ignore SIGPIPE, see ignore_closed_output.)
+say() { printf '[%s] %s\n' "${SW_TAG:-streamwatch}" "$*" >&2 2>/dev/null || true; }
+warn() { printf '[%s] WARNING: %s\n' "${SW_TAG:-streamwatch}" "$*" >&2 2>/dev/null || true; }
 die() {
-  printf '[%s] ERROR: %s\n' "${SW_TAG:-streamwatch}" "$*" >&2
+  printf '[%s] ERROR: %s\n' "${SW_TAG:-streamwatch}" "$*" >&2 2>/dev/null || true
   exit 1
+}
+
+# SIGTERM to the background jobs of this shell that still run, e.g. the TopicCommands of
+# create_topics when a start is interrupted (for the components use stop_component, in order).
+stop_background_jobs() {
+  local pids
+  pids=$(jobs -p)
+  # shellcheck disable=SC2086  # one pid a word
+  [[ -z $pids ]] || kill -TERM $pids 2>/dev/null || true
+}
+
+# For the first line of a cleanup (an EXIT trap): from here on, signals do not cut it short and a
+# write to a closed stdout/stderr fails quietly (EPIPE) instead of killing the shell with SIGPIPE,
+# and no failed command ends it (set +e): it must get to stopping every process it started.
+ignore_closed_output() {
+  trap '' PIPE INT TERM HUP
+  set +e
 }
 
 # Milliseconds since the epoch, for "took 4.2 s" messages.

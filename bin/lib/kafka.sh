@@ -6,7 +6,7 @@
 #   KAFKA_LIB      where the broker's jars are cached (shared between runs)
 #   KAFKA_HOME     the broker's work directory (server.properties, data/)
 #   KAFKA_PORT, CONTROLLER_PORT, BOOTSTRAP
-#   TOPICS         name:partitions[:cleanup.policy] ...
+#   TOPICS         name:partitions[:config=value,...] ...
 # The broker's pid file is $RUN/broker.pid; its main class is kafka.Kafka.
 
 # Short-lived tool JVMs start faster without the optimizing compiler.
@@ -120,14 +120,17 @@ start_broker() {
 # TopicCommand --if-not-exists for each topic. Each is a JVM start; they run in parallel, after a
 # first one that writes the class-data archive if there is none yet.
 create_topics() {
-  local t0 spec name partitions policy pids=() names=() failed=() i archive
+  local t0 spec name partitions configs config pids=() names=() failed=() i archive
   t0=$(now_ms)
   archive=$(kafka_tools_cds)
   for spec in "${TOPICS[@]}"; do
-    IFS=: read -r name partitions policy <<<"$spec"
+    IFS=: read -r name partitions configs <<<"$spec"
     local args=(--bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$name"
       --partitions "$partitions" --replication-factor 1)
-    [[ -n $policy ]] && args+=(--config "cleanup.policy=$policy")
+    IFS=, read -r -a configs <<<"$configs"
+    for config in ${configs[@]+"${configs[@]}"}; do
+      args+=(--config "$config")
+    done
     if [[ ! -f $archive || $KAFKA_LIB/.complete -nt $archive ]]; then
       rm -f "$archive"
       kafka_tool -XX:ArchiveClassesAtExit="$archive" org.apache.kafka.tools.TopicCommand \

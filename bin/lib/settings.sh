@@ -40,9 +40,16 @@ TOOL_TIMEOUT=60
 JOB_UI_TIMEOUT=120
 STOP_TIMEOUT=20
 
-TOPICS=(logs:2 metrics:2 streamwatch.log-aggregates:1 streamwatch.metric-aggregates:1
+# name:partitions[:config=value,...]. The input topics take records up to 2 MiB (+ 1 KiB for the
+# batch's overhead), above the job's limits.max_record_size (1 MiB by default): a larger record
+# still reaches the job and goes to the dead-letter topic as "oversized", where the broker's
+# default (1 MiB + 12 bytes) would refuse it at produce time. See the README ("Topics").
+INPUT_MAX_MESSAGE_BYTES=2098176
+TOPICS=("logs:2:max.message.bytes=$INPUT_MAX_MESSAGE_BYTES"
+  "metrics:2:max.message.bytes=$INPUT_MAX_MESSAGE_BYTES"
+  streamwatch.log-aggregates:1 streamwatch.metric-aggregates:1
   streamwatch.dead-letter:1 streamwatch.late-events:1 streamwatch.alerts:1
-  streamwatch.rule-status:1 streamwatch.rules:1:compact)
+  streamwatch.rule-status:1 streamwatch.rules:1:cleanup.policy=compact)
 
 # Component name -> main class; the class also identifies the process behind a pid file.
 declare -A MAIN_CLASS=(

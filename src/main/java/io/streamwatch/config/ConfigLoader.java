@@ -66,13 +66,18 @@ public final class ConfigLoader {
         Problems problems = new Problems(source);
         JsonNode root = parse(file, problems);
         if (root == null) {
-            throw new ConfigException(problems.list());
+            // Unreadable: whether it names rule files is unknown, so they count as unchecked.
+            throw new ConfigException(problems.list(), null, true);
         }
         OverrideApplier.apply((ObjectNode) root, overrides, problems);
         Path baseDir = file.toAbsolutePath().getParent();
-        StreamwatchConfig config = new ConfigReader(problems, env, baseDir).read(source, root);
+        ConfigReader reader = new ConfigReader(problems, env, baseDir);
+        StreamwatchConfig config = reader.read(source, root);
         if (config == null || !problems.isEmpty()) {
-            throw new ConfigException(problems.list());
+            throw new ConfigException(
+                    problems.list(),
+                    reader.forRuleChecks(),
+                    reader.forRuleChecks() == null && reader.namesRuleFiles());
         }
         return config;
     }

@@ -52,6 +52,8 @@ final class ConfigReader {
     private final Problems problems;
     private final Function<String, String> env;
     private final Path baseDir;
+    private StreamwatchConfig forRuleChecks;
+    private boolean namesRuleFiles;
 
     ConfigReader(Problems problems, Function<String, String> env, Path baseDir) {
         this.problems = problems;
@@ -76,8 +78,13 @@ final class ConfigReader {
         CheckpointConfig checkpoint = checkpoint(top.section("checkpoint"));
         int parallelism = top.integer("parallelism", 0, 0, 32768);
         LimitsConfig limits = limits(top.section("limits"));
+        int problemsBefore = problems.size();
         List<PipelineConfig> pipelines = pipelines(top);
         AlertsConfig alerts = alerts(top.section("alerts"));
+        // The rule files need only these two sections: when they read cleanly, the rules can be
+        // checked even though another section has problems (validate then reports both).
+        boolean ruleInputsClean = problems.size() == problemsBefore;
+        namesRuleFiles = !alerts.rules().isEmpty();
         String deadLetter = top.topic("dead_letter_topic", "streamwatch.dead-letter");
         String lateEvents = top.topic("late_events_topic", "streamwatch.late-events");
 
@@ -86,6 +93,20 @@ final class ConfigReader {
         }
         new TopicCheck(problems).check(pipelines, alerts, deadLetter, lateEvents);
         if (!problems.isEmpty()) {
+            if (ruleInputsClean) {
+                forRuleChecks =
+                        new StreamwatchConfig(
+                                source,
+                                kafka,
+                                delivery,
+                                checkpoint,
+                                parallelism,
+                                limits,
+                                List.copyOf(pipelines),
+                                alerts,
+                                deadLetter,
+                                lateEvents);
+            }
             return null;
         }
         return new StreamwatchConfig(
@@ -99,6 +120,20 @@ final class ConfigReader {
                 alerts,
                 deadLetter,
                 lateEvents);
+    }
+
+    /**
+     * After a {@link #read} that found problems: the config as read, for checking the rule files
+     * only, when its pipelines and alerts sections had none; else null. Other sections may hold
+     * invalid values.
+     */
+    StreamwatchConfig forRuleChecks() {
+        return forRuleChecks;
+    }
+
+    /** After a {@link #read}: whether alerts.rules names any rule file (as far as it reads). */
+    boolean namesRuleFiles() {
+        return namesRuleFiles;
     }
 
     private KafkaConfig kafka(Section s) {

@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Name checks and "did you mean" suggestions shared by the config readers. */
-final class Names {
+/** Name checks and "did you mean" suggestions shared by the config readers and the rule checks. */
+public final class Names {
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private Names() {}
@@ -24,7 +24,7 @@ final class Names {
     }
 
     /** {@code " (did you mean "x"?)"} for the closest candidate, or empty when none is close. */
-    static String suggest(String given, Collection<String> candidates) {
+    public static String suggest(String given, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String g = normalize(given);

@@ -50,6 +50,10 @@ final class Problems {
         return found.isEmpty();
     }
 
+    int size() {
+        return found.size();
+    }
+
     List<ConfigProblem> list() {
         return new ArrayList<>(found);
     }

@@ -13,6 +13,7 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import io.streamwatch.config.Names;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +39,10 @@ public final class RuleCompiler {
     private static final Pattern COMPARISON =
             Pattern.compile(
                     "([A-Za-z_][A-Za-z0-9_]*)\\s*(>=|<=|>|<)\\s*(-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)");
+
+    /** CEL's error for a name that is no field: {@code undeclared reference to 'error_rate'}. */
+    private static final Pattern UNDECLARED =
+            Pattern.compile("undeclared reference to '([A-Za-z_][A-Za-z0-9_]*)'");
 
     private RuleCompiler() {}
 
@@ -65,6 +70,7 @@ public final class RuleCompiler {
                 condition =
                         program(
                                 compiler,
+                                schema,
                                 d.condition(),
                                 SimpleType.BOOL,
                                 "condition",
@@ -84,6 +90,7 @@ public final class RuleCompiler {
                     condition =
                             program(
                                     compiler,
+                                    schema,
                                     d.condition(),
                                     SimpleType.BOOL,
                                     "condition",
@@ -114,7 +121,15 @@ public final class RuleCompiler {
                 break;
         }
         if (d.value() != null) {
-            value = program(compiler, d.value(), SimpleType.DOUBLE, "value", problem, ast -> {});
+            value =
+                    program(
+                            compiler,
+                            schema,
+                            d.value(),
+                            SimpleType.DOUBLE,
+                            "value",
+                            problem,
+                            ast -> {});
             ok &= value != null;
         }
         List<String> templateProblems = new ArrayList<>();
@@ -207,6 +222,7 @@ public final class RuleCompiler {
 
     private static CelRuntime.Program program(
             CelCompiler compiler,
+            AggregateSchema schema,
             String expr,
             CelType want,
             String field,
@@ -235,7 +251,7 @@ public final class RuleCompiler {
             checked.accept(ast);
             return RUNTIME.createProgram(ast);
         } catch (CelValidationException e) {
-            problem.accept(field, celErrors(e.getMessage()));
+            problem.accept(field, celErrors(e.getMessage(), schema.fields().keySet()));
             return null;
         } catch (CelEvaluationException | RuntimeException e) {
             problem.accept(field, "cannot be compiled: " + oneLine(String.valueOf(e.getMessage())));
@@ -243,14 +259,23 @@ public final class RuleCompiler {
         }
     }
 
-    /** CEL's report without its source-echo lines: {@code column 8: mismatched input ...}. */
-    private static String celErrors(String message) {
+    /**
+     * CEL's report without its source-echo lines: {@code column 8: mismatched input ...}; an
+     * undeclared reference gets the closest field of the aggregates as a "did you mean", as an
+     * unknown config key does.
+     */
+    private static String celErrors(String message, Set<String> fields) {
         List<String> errors = new ArrayList<>();
         for (String line : message.split("\n")) {
             if (line.startsWith("ERROR: ")) {
-                errors.add(
+                String error =
                         line.replaceFirst("^ERROR: <input>:\\d+:(\\d+): ", "column $1: ")
-                                .replace(" (in container '')", ""));
+                                .replace(" (in container '')", "");
+                Matcher undeclared = UNDECLARED.matcher(error);
+                if (undeclared.find()) {
+                    error += Names.suggest(undeclared.group(1), fields);
+                }
+                errors.add(error);
             }
         }
         return errors.isEmpty() ? oneLine(message) : String.join("; ", errors);

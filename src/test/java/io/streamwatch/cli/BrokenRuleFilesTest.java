@@ -53,17 +53,18 @@ class BrokenRuleFilesTest {
                 .anySatisfy(
                         l ->
                                 assertThat(l)
-                                        .startsWith(
+                                        .isEqualTo(
                                                 "rules/errors.yaml: rule 'ErrorRate': condition:"
                                                         + " column 1: undeclared reference to"
-                                                        + " 'error_rate'"))
+                                                        + " 'error_rate' (did you mean"
+                                                        + " \"error_ratio\"?)"))
                 .anySatisfy(
                         l ->
                                 assertThat(l)
-                                        .startsWith(
+                                        .isEqualTo(
                                                 "rules/latency.yaml: rule 'SlowP999': condition:"
                                                         + " column 35: undeclared reference to"
-                                                        + " 'p999'"))
+                                                        + " 'p999' (did you mean \"p99\"?)"))
                 .anySatisfy(
                         l ->
                                 assertThat(l)
