@@ -228,12 +228,9 @@ public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> 
         d.rejectedAt = System.currentTimeMillis();
         byte[] v = value == null ? new byte[0] : value;
         d.rawSize = v.length;
-        int keep = Math.min(v.length, rawLimit);
-        d.rawTruncated = keep < v.length;
+        d.rawTruncated = rawLimit < v.length;
         // Cut at a character boundary so a valid text stays valid; base64 when it is not text.
-        while (keep < v.length && keep > 0 && (v[keep] & 0xc0) == 0x80) {
-            keep--;
-        }
+        int keep = Utf8.cutAt(v, rawLimit);
         if (reason == RejectReason.INVALID_UTF8 || Utf8.firstInvalid(v, keep) >= 0) {
             keep = Math.min(v.length, rawLimit);
             d.rawEncoding = "base64";

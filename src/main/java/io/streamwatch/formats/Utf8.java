@@ -70,4 +70,16 @@ public final class Utf8 {
         }
         return -1;
     }
+
+    /**
+     * The length of the longest prefix of {@code b} of at most {@code limit} bytes that does not
+     * split a character, so that cutting valid UTF-8 there leaves valid UTF-8.
+     */
+    public static int cutAt(byte[] b, int limit) {
+        int keep = Math.min(b.length, limit);
+        while (keep < b.length && keep > 0 && (b[keep] & 0xc0) == 0x80) {
+            keep--;
+        }
+        return keep;
+    }
 }

@@ -260,7 +260,11 @@ public final class StreamwatchJob {
                         .uid("encode-" + p.name());
         lateEvents.add(
                 windows.getSideOutput(late)
-                        .map(new LateEventEncoder.Logs(p.name(), p.groupBy()))
+                        .map(
+                                new LateEventEncoder.Logs(
+                                        p.name(),
+                                        p.groupBy(),
+                                        config.limits().deadLetterRawBytes()))
                         .name("Encode " + p.name() + " late events")
                         .uid("encode-late-" + p.name()));
         return out;
@@ -291,7 +295,11 @@ public final class StreamwatchJob {
                         .uid("encode-" + p.name());
         lateEvents.add(
                 windows.getSideOutput(late)
-                        .map(new LateEventEncoder.Metrics(p.name(), p.groupBy()))
+                        .map(
+                                new LateEventEncoder.Metrics(
+                                        p.name(),
+                                        p.groupBy(),
+                                        config.limits().deadLetterRawBytes()))
                         .name("Encode " + p.name() + " late events")
                         .uid("encode-late-" + p.name()));
         return out;

@@ -3,6 +3,7 @@ package io.streamwatch.sinks;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamwatch.formats.Utf8;
 import io.streamwatch.functions.PipelineMetrics;
 import io.streamwatch.records.GroupKey;
 import io.streamwatch.records.KafkaMessage;
@@ -26,11 +27,19 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
 
     protected final String pipeline;
     protected final List<String> groupBy;
+
+    /**
+     * At most this much of the input record goes into {@code raw} (as for dead letters), and at
+     * most this many characters of a message into {@code message}.
+     */
+    protected final int rawLimit;
+
     private transient Counter lateRecords;
 
-    protected LateEventEncoder(String pipeline, List<String> groupBy) {
+    protected LateEventEncoder(String pipeline, List<String> groupBy, int rawLimit) {
         this.pipeline = pipeline;
         this.groupBy = List.copyOf(groupBy);
+        this.rawLimit = rawLimit;
     }
 
     @Override
@@ -69,7 +78,14 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                             }
                             if (record != null) {
                                 // Valid UTF-8: the decoder checked it before reading the event.
-                                g.writeStringField("raw", new String(record, UTF_8));
+                                // Cut as a dead letter's raw is, so that a record near
+                                // limits.max_record_size still fits the late-events topic.
+                                int keep = Utf8.cutAt(record, rawLimit);
+                                g.writeStringField("raw", new String(record, 0, keep, UTF_8));
+                                if (keep < record.length) {
+                                    g.writeNumberField("raw_size", record.length);
+                                    g.writeBooleanField("raw_truncated", true);
+                                }
                             }
                             JsonOutput.time(g, "seen_at", System.currentTimeMillis());
                         });
@@ -86,8 +102,8 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
     public static class Logs extends LateEventEncoder<LogEvent> {
         private static final long serialVersionUID = 1L;
 
-        public Logs(String pipeline, List<String> groupBy) {
-            super(pipeline, groupBy);
+        public Logs(String pipeline, List<String> groupBy, int rawLimit) {
+            super(pipeline, groupBy, rawLimit);
         }
 
         @Override
@@ -103,7 +119,19 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                         g.writeStringField("kind", "log");
                         JsonOutput.stringMap(g, "group", GroupKey.toMap(groupBy, e.key, 0));
                         g.writeStringField("level", Level.of(e.level).name());
-                        g.writeStringField("message", e.message);
+                        // A message can be as large as the record: cut like raw (by chars, at
+                        // most the byte limit's worth, never inside a surrogate pair).
+                        String m = e.message;
+                        if (m != null && m.length() > rawLimit) {
+                            int cut = rawLimit;
+                            if (cut > 0 && Character.isHighSurrogate(m.charAt(cut - 1))) {
+                                cut--;
+                            }
+                            g.writeStringField("message", m.substring(0, cut));
+                            g.writeBooleanField("message_truncated", true);
+                        } else {
+                            g.writeStringField("message", m);
+                        }
                     });
         }
     }
@@ -112,8 +140,8 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
     public static class Metrics extends LateEventEncoder<MetricPoint> {
         private static final long serialVersionUID = 1L;
 
-        public Metrics(String pipeline, List<String> groupBy) {
-            super(pipeline, groupBy);
+        public Metrics(String pipeline, List<String> groupBy, int rawLimit) {
+            super(pipeline, groupBy, rawLimit);
         }
 
         @Override

@@ -31,7 +31,7 @@ class LateEventEncoderTest {
     void aLateLineNamesItsSourceAndHasNoCount() throws Exception {
         JsonNode r =
                 JSON.readTree(
-                        new LateEventEncoder.Logs("app-logs", List.of("service"))
+                        new LateEventEncoder.Logs("app-logs", List.of("service"), 65536)
                                 .map(line(1, "slow"))
                                 .value);
 
@@ -59,10 +59,14 @@ class LateEventEncoderTest {
 
         JsonNode metric =
                 JSON.readTree(
-                        new LateEventEncoder.Metrics("app-metrics", List.of("host")).map(p).value);
+                        new LateEventEncoder.Metrics("app-metrics", List.of("host"), 65536)
+                                .map(p)
+                                .value);
         JsonNode log =
                 JSON.readTree(
-                        new LateEventEncoder.Logs("app-logs", List.of("service")).map(e).value);
+                        new LateEventEncoder.Logs("app-logs", List.of("service"), 65536)
+                                .map(e)
+                                .value);
 
         assertThat(metric.get("raw").asText()).isEqualTo(original);
         assertThat(JSON.readTree(metric.get("raw").asText()).get("tags").get("dc").asText())
@@ -71,17 +75,48 @@ class LateEventEncoderTest {
     }
 
     @Test
+    void aHugeMessageIsCutToo() throws Exception {
+        JsonNode r =
+                JSON.readTree(
+                        new LateEventEncoder.Logs("app-logs", List.of("service"), 4)
+                                .map(line(1, "abc\ud83d\ude00def"))
+                                .value);
+
+        assertThat(r.get("message").asText()).isEqualTo("abc");
+        assertThat(r.get("message_truncated").asBoolean()).isTrue();
+    }
+
+    /** A record near limits.max_record_size must still fit the late-events topic. */
+    @Test
+    void aLargeRecordIsCutLikeADeadLettersRawAtACharacterBoundary() throws Exception {
+        LogEvent e = line(1, "big");
+        // 'é' is two bytes: a cut at 9 bytes would split the fifth one.
+        e.record = "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9".getBytes(StandardCharsets.UTF_8);
+        JsonNode r =
+                JSON.readTree(
+                        new LateEventEncoder.Logs("app-logs", List.of("service"), 9).map(e).value);
+
+        assertThat(r.get("raw").asText()).isEqualTo("\u00e9\u00e9\u00e9\u00e9");
+        assertThat(r.get("message").asText()).isEqualTo("big");
+        assertThat(r.has("message_truncated")).isFalse();
+        assertThat(r.get("raw_size").asInt()).isEqualTo(12);
+        assertThat(r.get("raw_truncated").asBoolean()).isTrue();
+    }
+
+    @Test
     void aLatePartialSaysHowManyEventsItStandsFor() throws Exception {
         JsonNode logs =
                 JSON.readTree(
-                        new LateEventEncoder.Logs("app-logs", List.of("service"))
+                        new LateEventEncoder.Logs("app-logs", List.of("service"), 65536)
                                 .map(line(17, null))
                                 .value);
         MetricPoint p = new MetricPoint("cpu\u001fweb-1", "cpu", 1_700_000_059_999L, 0.5);
         p.values = new double[] {0.5, 0.75, 1.0};
         JsonNode metrics =
                 JSON.readTree(
-                        new LateEventEncoder.Metrics("app-metrics", List.of("host")).map(p).value);
+                        new LateEventEncoder.Metrics("app-metrics", List.of("host"), 65536)
+                                .map(p)
+                                .value);
 
         assertThat(logs.get("count").asLong()).isEqualTo(17);
         assertThat(logs.get("message").isNull()).isTrue();
