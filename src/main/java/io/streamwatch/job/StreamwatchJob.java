@@ -490,9 +490,16 @@ public final class StreamwatchJob {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.NAME, "Streamwatch");
         conf.set(PipelineOptions.GENERIC_TYPES, false);
-        // Chained operators hand records on without a defensive copy. Safe here: the decoder
-        // makes new objects per record, and no function keeps or changes a record it was given
-        // (aggregates go to two chained maps, Observe and Encode, which only read them).
+        // Chained operators hand records on without a defensive copy: a record may reach several
+        // chained operators as one object (the windows' output goes to Observe, Encode and the
+        // late side output), and its sender may reuse it after the call. The contract every
+        // operator keeps, whatever its sender does: it never changes a record it receives (the
+        // template assigner emits a copy with the template) and keeps no reference to one past
+        // the call (the pre-aggregator copies the fields of a partial's first event; the windows
+        // keep accumulators of their own). Strings and arrays inside records are never written
+        // after they are made, so they may be shared. What each record's sender owns and hands
+        // on is stated in PreAggregator and TemplateAssigner; ObjectReuseTest checks both with
+        // a second consumer and a sender that reuses its object.
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, cp.interval());
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, cp.timeout());
