@@ -5,6 +5,7 @@ import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
@@ -48,7 +49,9 @@ public final class MetricAccumulator {
 
     /**
      * Shared: immutable, and every accumulator must use it to be mergeable. Stored bins are indexes
-     * of this mapping, so changing it (or the accuracy) needs a new serializer format version.
+     * of this mapping, so the serializer's snapshot records its kind and accuracy: a checkpoint
+     * written with another accuracy is migrated on restore (see {@link
+     * MetricAccumulatorSerializer.Snapshot}), never read with the wrong mapping.
      */
     static final IndexMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
 
@@ -74,7 +77,21 @@ public final class MetricAccumulator {
     }
 
     static DDSketch newSketch() {
-        return new DDSketch(MAPPING, MetricAccumulator::newStore);
+        return newSketch(MAPPING);
+    }
+
+    /** A sketch with this class's stores and another mapping (for the serializer's migration). */
+    static DDSketch newSketch(IndexMapping mapping) {
+        return new DDSketch(mapping, MetricAccumulator::newStore);
+    }
+
+    /**
+     * An empty accumulator whose sketch uses another mapping, for tests of state written with
+     * another accuracy. It cannot merge with ordinary accumulators.
+     */
+    @VisibleForTesting
+    static MetricAccumulator withMapping(IndexMapping mapping) {
+        return new MetricAccumulator(newSketch(mapping));
     }
 
     private static Store newStore() {

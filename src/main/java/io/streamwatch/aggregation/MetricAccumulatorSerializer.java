@@ -1,19 +1,31 @@
 package io.streamwatch.aggregation;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.BinAcceptor;
 import com.datadoghq.sketch.ddsketch.store.Store;
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Flink serializer of {@link MetricAccumulator}: it exists so that window state is written in a
  * compact format of our own (no Kryo, no Java serialization), which survives restores and library
- * upgrades because it depends only on the bins of {@link MetricAccumulator#MAPPING}, not on
- * DDSketch's classes or encodings.
+ * upgrades because it depends only on the bins of a logarithmic index mapping, not on DDSketch's
+ * classes or encodings.
+ *
+ * <p>Bins are indexes of a mapping, so the bytes mean something only together with the mapping's
+ * relative accuracy. {@link #INSTANCE} writes with {@link MetricAccumulator#MAPPING}; its {@link
+ * Snapshot} records the format version, the mapping kind and the accuracy in every checkpoint and
+ * savepoint. A serializer restored from a snapshot of another accuracy reads (and writes) bins of
+ * that accuracy's mapping, and always hands out accumulators of the current mapping: each old bin
+ * is re-added at its representative value. Flink migrates such state on restore, so quantiles stay
+ * within the old accuracy plus the new one (about 3% for state of a 2% sketch restored by a 1%
+ * build), instead of being read with the wrong mapping.
  *
  * <p>Format (version 1), variable-length integers are unsigned LEB128:
  *
@@ -39,18 +51,59 @@ import org.apache.flink.core.memory.DataOutputView;
  * The class name of this serializer and of its {@link Snapshot} are written into checkpoints:
  * renaming or moving them breaks restores.
  */
-public final class MetricAccumulatorSerializer extends TypeSerializerSingleton<MetricAccumulator> {
+public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccumulator> {
 
     private static final long serialVersionUID = 1L;
 
-    /** The only instance needed: the serializer is stateless, hence thread-safe. */
-    public static final MetricAccumulatorSerializer INSTANCE = new MetricAccumulatorSerializer();
+    /**
+     * The serializer of the current mapping, the only one the job creates: stateless, hence
+     * thread-safe.
+     */
+    public static final MetricAccumulatorSerializer INSTANCE =
+            new MetricAccumulatorSerializer(MetricAccumulator.RELATIVE_ACCURACY);
 
     static final byte VERSION = 1;
+
+    /** The relative accuracy of the logarithmic mapping whose bin indexes the bytes hold. */
+    private final double relativeAccuracy;
+
+    /** The mapping of {@link #relativeAccuracy}; made again after Java deserialization. */
+    private transient IndexMapping mapping;
+
+    /** Reads and writes bins of {@code new LogarithmicMapping(relativeAccuracy)}. */
+    MetricAccumulatorSerializer(double relativeAccuracy) {
+        this.relativeAccuracy = relativeAccuracy;
+    }
+
+    double relativeAccuracy() {
+        return relativeAccuracy;
+    }
+
+    private IndexMapping mapping() {
+        IndexMapping m = mapping;
+        if (m == null) {
+            m =
+                    relativeAccuracy == MetricAccumulator.RELATIVE_ACCURACY
+                            ? MetricAccumulator.MAPPING
+                            : new LogarithmicMapping(relativeAccuracy);
+            mapping = m;
+        }
+        return m;
+    }
+
+    /** Whether the bytes' bins are those of the accumulators' own mapping. */
+    private boolean current() {
+        return mapping().equals(MetricAccumulator.MAPPING);
+    }
 
     @Override
     public boolean isImmutableType() {
         return false;
+    }
+
+    @Override
+    public TypeSerializer<MetricAccumulator> duplicate() {
+        return this;
     }
 
     @Override
@@ -86,8 +139,13 @@ public final class MetricAccumulatorSerializer extends TypeSerializerSingleton<M
         out.writeDouble(acc.getMax());
         // With RocksDB this runs on every record: the bins go through a byte array in one call
         // rather than a virtual call per byte (about 20% less time for a get-add-put).
-        Store negative = acc.sketch().getNegativeValueStore();
-        Store positive = acc.sketch().getPositiveValueStore();
+        DDSketch sketch = acc.sketch();
+        if (!sketch.getIndexMapping().equals(mapping())) {
+            // Only a serializer restored from an older snapshot gets here (see the class doc).
+            sketch = rebin(sketch, mapping());
+        }
+        Store negative = sketch.getNegativeValueStore();
+        Store positive = sketch.getPositiveValueStore();
         int negativeBins = countBins(negative);
         int positiveBins = countBins(positive);
         BinWriter writer = new BinWriter(negativeBins + positiveBins);
@@ -123,8 +181,17 @@ public final class MetricAccumulatorSerializer extends TypeSerializerSingleton<M
         }
         BinReader reader = new BinReader(new byte[(int) length]);
         in.readFully(reader.buffer);
-        long inBins = reader.readStore(reuse.sketch().getNegativeValueStore());
-        inBins += reader.readStore(reuse.sketch().getPositiveValueStore());
+        long inBins;
+        if (current()) {
+            inBins = reader.readStore(reuse.sketch().getNegativeValueStore());
+            inBins += reader.readStore(reuse.sketch().getPositiveValueStore());
+        } else {
+            // Bins of another mapping: read them as such, then re-add each at its value.
+            DDSketch old = MetricAccumulator.newSketch(mapping());
+            inBins = reader.readStore(old.getNegativeValueStore());
+            inBins += reader.readStore(old.getPositiveValueStore());
+            addBins(old, reuse.sketch());
+        }
         if (reader.position != length) {
             throw new IOException("Corrupt MetricAccumulator: bins length mismatch");
         }
@@ -147,7 +214,45 @@ public final class MetricAccumulatorSerializer extends TypeSerializerSingleton<M
 
     @Override
     public TypeSerializerSnapshot<MetricAccumulator> snapshotConfiguration() {
-        return new Snapshot();
+        return new Snapshot(relativeAccuracy);
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof MetricAccumulatorSerializer other
+                && Double.compare(relativeAccuracy, other.relativeAccuracy) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Double.hashCode(relativeAccuracy);
+    }
+
+    @Override
+    public String toString() {
+        return "MetricAccumulatorSerializer{relativeAccuracy=" + relativeAccuracy + "}";
+    }
+
+    /** The samples of {@code sketch} in a sketch of {@code mapping}, each bin at its value. */
+    private static DDSketch rebin(DDSketch sketch, IndexMapping mapping) {
+        DDSketch target = MetricAccumulator.newSketch(mapping);
+        addBins(sketch, target);
+        return target;
+    }
+
+    /**
+     * Adds the bins of {@code from} to {@code to} (another mapping) at their representative values,
+     * which are within {@code from}'s accuracy of the samples; {@code to} adds its own error.
+     * Values beyond what {@code to} can index are clamped, as {@link MetricAccumulator#add} does.
+     * The zero count is not copied (the serializer derives it from the total count).
+     */
+    private static void addBins(DDSketch from, DDSketch to) {
+        IndexMapping source = from.getIndexMapping();
+        double max = to.getIndexMapping().maxIndexableValue();
+        from.getPositiveValueStore()
+                .forEach((index, count) -> to.accept(Math.min(max, source.value(index)), count));
+        from.getNegativeValueStore()
+                .forEach((index, count) -> to.accept(-Math.min(max, source.value(index)), count));
     }
 
     private static int countBins(Store store) {
@@ -271,13 +376,117 @@ public final class MetricAccumulatorSerializer extends TypeSerializerSingleton<M
     }
 
     /**
-     * Restores {@link MetricAccumulatorSerializer} from checkpoints and savepoints. Compatibility
-     * is "as is" by class: format changes are handled by the per-record version byte instead.
+     * What a checkpoint or savepoint records about {@link MetricAccumulatorSerializer}: the record
+     * format version, the index mapping's kind and its relative accuracy, which together fix what
+     * the bytes mean.
+     *
+     * <p>Snapshot versions: 3 is what releases before this one wrote (a {@code
+     * SimpleTypeSerializerSnapshot}: no content); it stands for format 1, logarithmic mapping,
+     * accuracy {@value #UNVERSIONED_ACCURACY}, the only configuration those releases had. 4 writes
+     * the three values. On restore, the same values are compatible as is; another accuracy needs a
+     * migration (the restored serializer reads the old bins with the old mapping, see the class
+     * doc); another mapping kind or a newer record format cannot be read and fails the restore.
      */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<MetricAccumulator> {
+    public static final class Snapshot implements TypeSerializerSnapshot<MetricAccumulator> {
+
+        /** The version SimpleTypeSerializerSnapshot wrote before the snapshot had content. */
+        static final int UNVERSIONED = 3;
+
+        static final int CURRENT = 4;
+
+        /** The accuracy of every state written before the snapshot recorded it. */
+        static final double UNVERSIONED_ACCURACY = 0.01;
+
+        static final String LOGARITHMIC = "logarithmic";
+
+        private int format = VERSION;
+        private String mappingKind = LOGARITHMIC;
+        private double relativeAccuracy = UNVERSIONED_ACCURACY;
+
         /** Flink instantiates snapshots reflectively when it reads a checkpoint. */
-        public Snapshot() {
-            super(() -> INSTANCE);
+        public Snapshot() {}
+
+        Snapshot(double relativeAccuracy) {
+            this.relativeAccuracy = relativeAccuracy;
+        }
+
+        double relativeAccuracy() {
+            return relativeAccuracy;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return CURRENT;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) throws IOException {
+            out.writeInt(format);
+            out.writeUTF(mappingKind);
+            out.writeDouble(relativeAccuracy);
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader)
+                throws IOException {
+            if (readVersion == UNVERSIONED) {
+                format = VERSION;
+                mappingKind = LOGARITHMIC;
+                relativeAccuracy = UNVERSIONED_ACCURACY;
+                return;
+            }
+            if (readVersion != CURRENT) {
+                throw new IOException(
+                        "MetricAccumulator state: unknown serializer snapshot version "
+                                + readVersion
+                                + " (this build reads "
+                                + UNVERSIONED
+                                + " and "
+                                + CURRENT
+                                + ")");
+            }
+            format = in.readInt();
+            mappingKind = in.readUTF();
+            relativeAccuracy = in.readDouble();
+            if (format != VERSION || !LOGARITHMIC.equals(mappingKind)) {
+                throw new IOException(
+                        "MetricAccumulator state was written in format "
+                                + format
+                                + " with a "
+                                + mappingKind
+                                + " mapping; this build reads only format "
+                                + VERSION
+                                + " with a "
+                                + LOGARITHMIC
+                                + " mapping (restore with the release that wrote it)");
+            }
+            if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
+                throw new IOException(
+                        "MetricAccumulator state: invalid relative accuracy " + relativeAccuracy);
+            }
+        }
+
+        /** A serializer that reads the bytes as they were written, with their own accuracy. */
+        @Override
+        public TypeSerializer<MetricAccumulator> restoreSerializer() {
+            return relativeAccuracy == INSTANCE.relativeAccuracy
+                    ? INSTANCE
+                    : new MetricAccumulatorSerializer(relativeAccuracy);
+        }
+
+        /** Called on the new serializer's snapshot with the one read from the checkpoint. */
+        @Override
+        public TypeSerializerSchemaCompatibility<MetricAccumulator> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<MetricAccumulator> oldSnapshot) {
+            if (!(oldSnapshot instanceof Snapshot old)
+                    || old.format != format
+                    || !mappingKind.equals(old.mappingKind)) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            if (Double.compare(old.relativeAccuracy, relativeAccuracy) == 0) {
+                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            }
+            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
     }
 }

@@ -61,6 +61,14 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * <p>At most {@code maxEntries} partials are held; beyond, all are sent (early, which is always
  * correct). A partial is sent early too when it is full ({@link #add} says so).
  *
+ * <p><b>Records.</b> Fit for object reuse (which the job leaves off): with it, the event received
+ * may be reused by whoever sent it once {@link #processElement} returns, and other chained
+ * operators may receive the same object. So a partial never holds the event it started from: {@link
+ * #start} copies the fields it needs into an object of its own (strings and the {@code record}
+ * array are shared: nothing writes into them). An event sent on uncombined is passed on as it came,
+ * unchanged. A partial, once sent, belongs to the receiver: it has left this operator's map before
+ * it is sent.
+ *
  * @param <T> the event type
  * @param <P> a partial in the making
  */
@@ -374,14 +382,27 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             super(windowSize, maxEntries, 1);
         }
 
-        /** A growing array of one key's values. */
+        /**
+         * A growing array of one key's values, and what the partial point takes from the first of
+         * them: copied, since the point itself may be reused once the operator returns.
+         */
         static final class Values {
-            final MetricPoint first;
+            final String key;
+            final String name;
+            final String topic;
+            final int partition;
+            final long offset;
+            final byte[] record;
             double[] values = new double[8];
             int size;
 
             Values(MetricPoint first) {
-                this.first = first;
+                key = first.key;
+                name = first.name;
+                topic = first.topic;
+                partition = first.partition;
+                offset = first.offset;
+                record = first.record;
             }
         }
 
@@ -424,16 +445,16 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         @Override
         protected MetricPoint result(Values v, long windowMaxTimestamp) {
             MetricPoint partial = new MetricPoint();
-            partial.key = v.first.key;
-            partial.name = v.first.name;
+            partial.key = v.key;
+            partial.name = v.name;
             partial.timestamp = windowMaxTimestamp;
-            partial.topic = v.first.topic;
-            partial.partition = v.first.partition;
-            partial.offset = v.first.offset;
+            partial.topic = v.topic;
+            partial.partition = v.partition;
+            partial.offset = v.offset;
             partial.value = v.values[0];
             // One value needs no array: the point is sent as the event it was.
             partial.values = v.size == 1 ? null : Arrays.copyOf(v.values, v.size);
-            partial.record = v.size == 1 ? v.first.record : null;
+            partial.record = v.size == 1 ? v.record : null;
             return partial;
         }
 

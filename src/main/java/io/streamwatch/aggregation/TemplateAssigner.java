@@ -45,6 +45,11 @@ import org.apache.flink.util.Collector;
  * {@code max_templates}, the normal case, nothing depends on it. The cache may also keep a template
  * past its TTL while its key stays active; it is written again, with a new TTL, when it is next
  * matched.
+ *
+ * <p><b>Records.</b> An ERROR/FATAL event goes on as a new {@link LogEvent} that carries the
+ * template; the event received is left as it was, since with object reuse (which the job leaves
+ * off) another operator chained to the same input may hold the very same object. Other events go on
+ * as they came.
  */
 public class TemplateAssigner extends KeyedProcessFunction<String, LogEvent, LogEvent> {
     private static final long serialVersionUID = 1L;
@@ -116,11 +121,16 @@ public class TemplateAssigner extends KeyedProcessFunction<String, LogEvent, Log
     public void processElement(LogEvent event, Context ctx, Collector<LogEvent> out)
             throws Exception {
         if (Level.of(event.level).isError()) {
-            assign(event, ctx.getCurrentKey(), ctx.timerService().currentProcessingTime());
+            // A copy: the input is not ours to change (object reuse, see the class doc).
+            LogEvent assigned = event.copy();
+            assign(assigned, ctx.getCurrentKey(), ctx.timerService().currentProcessingTime());
+            out.collect(assigned);
+        } else {
+            out.collect(event);
         }
-        out.collect(event);
     }
 
+    /** Sets the template of {@code event}, a copy this operator owns. */
     private void assign(LogEvent event, String key, long now) throws Exception {
         Cached c = cached(key);
         int before = c.miner.size();

@@ -59,6 +59,27 @@ public class LogEvent implements Serializable {
         this.message = message;
     }
 
+    /**
+     * A shallow copy: strings and the {@code record} array are shared, which is safe because no
+     * operator writes into them (see {@code StreamwatchJob.flinkConfiguration} on object reuse,
+     * which the job leaves off).
+     */
+    public LogEvent copy() {
+        LogEvent e = new LogEvent();
+        e.key = key;
+        e.timestamp = timestamp;
+        e.level = level;
+        e.message = message;
+        e.patternId = patternId;
+        e.pattern = pattern;
+        e.count = count;
+        e.topic = topic;
+        e.partition = partition;
+        e.offset = offset;
+        e.record = record;
+        return e;
+    }
+
     @Override
     public String toString() {
         return "LogEvent{" + key + " @" + timestamp + " " + Level.of(level) + " " + message + "}";

@@ -88,6 +88,43 @@ class PreAggregatorTest {
         return records;
     }
 
+    /**
+     * With object reuse, the sender may refill the point it sent once the operator returns: the
+     * partial it started must not change with it.
+     */
+    @Test
+    void aPartialKeepsNothingOfThePointItStartedFrom() throws Exception {
+        openMetrics(1000);
+        MetricPoint reused = point("cpu|a", T0 + 1000, 1.0);
+        reused.topic = "metrics";
+        reused.partition = 2;
+        reused.offset = 100;
+        metrics.processElement(reused, T0 + 1000);
+        reused.key = "mem|b";
+        reused.name = "mem";
+        reused.timestamp = T0 + 2000;
+        reused.value = 5.0;
+        reused.topic = "other";
+        reused.partition = 3;
+        reused.offset = 101;
+        metrics.processElement(reused, T0 + 2000);
+
+        metrics.processWatermark(new Watermark(T0 + MINUTE - 1));
+
+        Map<String, String> partials = new TreeMap<>();
+        for (StreamRecord<MetricPoint> r :
+                PreAggregatorTest.<MetricPoint>records(output(metrics))) {
+            MetricPoint p = r.getValue();
+            partials.put(
+                    p.key,
+                    p.name + " " + p.value + " " + p.topic + "/" + p.partition + "@" + p.offset);
+        }
+        assertThat(partials)
+                .containsExactly(
+                        Map.entry("cpu|a", "cpu 1.0 metrics/2@100"),
+                        Map.entry("mem|b", "mem 5.0 other/3@101"));
+    }
+
     @Test
     void linesOfAWindowGoAsOnePartialPerLevelBeforeTheWatermarkThatClosesIt() throws Exception {
         openLogs(1000);

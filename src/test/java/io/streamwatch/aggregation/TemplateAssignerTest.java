@@ -150,6 +150,26 @@ class TemplateAssignerTest {
         assertThat(stored(h, CONFIG, "search")).hasSize(1);
     }
 
+    /**
+     * With object reuse, other operators chained to the same sender may hold the very event
+     * received: the template goes on a copy, the event is left as it was.
+     */
+    @Test
+    void theEventReceivedIsLeftAsItWas() throws Exception {
+        var h = fresh();
+        LogEvent in = new LogEvent("checkout", 5, Level.ERROR, "Disk /dev/sda1 is full");
+        in.offset = 42;
+
+        h.processElement(new StreamRecord<>(in, 5));
+
+        assertThat(in.patternId).isNull();
+        assertThat(in.pattern).isNull();
+        LogEvent out = h.extractOutputValues().get(0);
+        assertThat(out.pattern).isEqualTo("Disk <PATH> is full");
+        assertThat(out.message).isEqualTo(in.message);
+        assertThat(out.offset).isEqualTo(42);
+    }
+
     @Test
     void aRestoredOperatorContinuesWithTheSameTemplatesAndIds() throws Exception {
         for (boolean rocksdb : List.of(false, true)) {
