@@ -61,13 +61,12 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * <p>At most {@code maxEntries} partials are held; beyond, all are sent (early, which is always
  * correct). A partial is sent early too when it is full ({@link #add} says so).
  *
- * <p><b>Records.</b> Fit for object reuse (which the job leaves off): with it, the event received
- * may be reused by whoever sent it once {@link #processElement} returns, and other chained
- * operators may receive the same object. So a partial never holds the event it started from: {@link
- * #start} copies the fields it needs into an object of its own (strings and the {@code record}
- * array are shared: nothing writes into them). An event sent on uncombined is passed on as it came,
- * unchanged. A partial, once sent, belongs to the receiver: it has left this operator's map before
- * it is sent.
+ * <p><b>Records.</b> With object reuse, the event received may be reused by whoever sent it once
+ * {@link #processElement} returns, and other chained operators may receive the same object. So a
+ * partial never holds the event it started from: {@link #start} copies the fields it needs into an
+ * object of its own (strings and the {@code record} array are shared: nothing writes into them). An
+ * event sent on uncombined is passed on as it came, unchanged. A partial, once sent, belongs to the
+ * receiver: it has left this operator's map before it is sent.
  *
  * @param <T> the event type
  * @param <P> a partial in the making

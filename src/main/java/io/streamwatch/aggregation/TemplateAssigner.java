@@ -47,9 +47,8 @@ import org.apache.flink.util.Collector;
  * matched.
  *
  * <p><b>Records.</b> An ERROR/FATAL event goes on as a new {@link LogEvent} that carries the
- * template; the event received is left as it was, since with object reuse (which the job leaves
- * off) another operator chained to the same input may hold the very same object. Other events go on
- * as they came.
+ * template; the event received is left as it was, since with object reuse another operator chained
+ * to the same input may hold the very same object. Other events go on as they came.
  */
 public class TemplateAssigner extends KeyedProcessFunction<String, LogEvent, LogEvent> {
     private static final long serialVersionUID = 1L;

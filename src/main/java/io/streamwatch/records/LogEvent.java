@@ -61,8 +61,7 @@ public class LogEvent implements Serializable {
 
     /**
      * A shallow copy: strings and the {@code record} array are shared, which is safe because no
-     * operator writes into them (see {@code StreamwatchJob.flinkConfiguration} on object reuse,
-     * which the job leaves off).
+     * operator writes into them (see {@code StreamwatchJob.flinkConfiguration} on object reuse).
      */
     public LogEvent copy() {
         LogEvent e = new LogEvent();
