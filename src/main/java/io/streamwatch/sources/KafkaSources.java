@@ -13,6 +13,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.metrics.JmxReporter;
 
 /**
  * Builds the real Kafka source of a pipeline: read_committed (so upstream aborted transactions
@@ -38,19 +39,7 @@ public final class KafkaSources {
 
     public static KafkaSource<Decoded> forPipeline(StreamwatchConfig config, PipelineConfig p) {
         KafkaConfig kafka = config.kafka();
-        Properties props = new Properties();
-        props.putAll(kafka.properties());
-        props.setProperty("isolation.level", "read_committed");
-        props.setProperty("commit.offsets.on.checkpoint", "true");
-        props.setProperty("client.id.prefix", clientIdPrefix(config, p));
-        // Lets the watermark idleness see whether fetches are answered (FetchAwareIdleness).
-        String reporters =
-                props.getProperty(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
-        props.setProperty(
-                CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG,
-                reporters.isBlank()
-                        ? FetchActivityReporter.class.getName()
-                        : reporters + "," + FetchActivityReporter.class.getName());
+        Properties props = consumerProperties(config, p);
         return KafkaSource.<Decoded>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(p.topic())
@@ -59,6 +48,32 @@ public final class KafkaSources {
                 .setDeserializer(new RecordDecoder(p, config.limits()))
                 .setProperties(props)
                 .build();
+    }
+
+    /**
+     * The consumer settings of a pipeline's source: the configured Kafka properties,
+     * read_committed, offsets committed on checkpoints, and the fetch-activity reporter beside the
+     * configured metrics reporters (or the client's default, JMX).
+     */
+    static Properties consumerProperties(StreamwatchConfig config, PipelineConfig p) {
+        Properties props = new Properties();
+        props.putAll(config.kafka().properties());
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("commit.offsets.on.checkpoint", "true");
+        props.setProperty("client.id.prefix", clientIdPrefix(config, p));
+        // Lets the watermark idleness see whether fetches are answered (FetchAwareIdleness).
+        String reporters =
+                props.getProperty(
+                        CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG,
+                        // The client's default: without it the consumers' metrics would vanish
+                        // from JMX.
+                        JmxReporter.class.getName());
+        props.setProperty(
+                CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG,
+                reporters.isBlank()
+                        ? FetchActivityReporter.class.getName()
+                        : reporters + "," + FetchActivityReporter.class.getName());
+        return props;
     }
 
     /**
