@@ -92,34 +92,27 @@ final class ConfigReader {
             checkTransactionTimeout(kafkaSection, kafka, checkpoint);
         }
         new TopicCheck(problems).check(pipelines, alerts, deadLetter, lateEvents);
-        if (!problems.isEmpty()) {
-            if (ruleInputsClean) {
-                forRuleChecks =
-                        new StreamwatchConfig(
-                                source,
-                                kafka,
-                                delivery,
-                                checkpoint,
-                                parallelism,
-                                limits,
-                                List.copyOf(pipelines),
-                                alerts,
-                                deadLetter,
-                                lateEvents);
-            }
+        if (!problems.isEmpty() && !ruleInputsClean) {
             return null;
         }
-        return new StreamwatchConfig(
-                source,
-                kafka,
-                delivery,
-                checkpoint,
-                parallelism,
-                limits,
-                List.copyOf(pipelines),
-                alerts,
-                deadLetter,
-                lateEvents);
+        StreamwatchConfig config =
+                new StreamwatchConfig(
+                        source,
+                        kafka,
+                        delivery,
+                        checkpoint,
+                        parallelism,
+                        limits,
+                        List.copyOf(pipelines),
+                        alerts,
+                        deadLetter,
+                        lateEvents);
+        if (!problems.isEmpty()) {
+            // Not a config to run, but its pipelines and alerts serve to check the rules too.
+            forRuleChecks = config;
+            return null;
+        }
+        return config;
     }
 
     /**
