@@ -1,5 +1,6 @@
 package io.streamwatch.faults;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -184,6 +185,21 @@ final class StandaloneCluster implements AutoCloseable {
                 .size();
     }
 
+    /** Cancels the job and waits until it is CANCELED: its open transactions are then aborted. */
+    void cancelAndWait(String jobId, Duration timeout) throws InterruptedException {
+        cancel(jobId);
+        await(
+                "job " + jobId + " cancelled",
+                timeout,
+                () -> {
+                    try {
+                        return "CANCELED".equals(job(jobId).path("state").asText());
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+    }
+
     void cancel(String jobId) {
         try {
             HTTP.send(
@@ -318,7 +334,15 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Everything committed in {@code topic} now, in order: reads up to the LSO. */
     List<JsonNode> readAll(String topic) throws IOException {
-        List<JsonNode> seen = new ArrayList<>();
+        return readAllKeyed(topic).stream().map(Keyed::value).toList();
+    }
+
+    /** A committed record: its Kafka key (UTF-8, or null) and its value. */
+    record Keyed(String key, JsonNode value) {}
+
+    /** As {@link #readAll}, with each record's Kafka key. */
+    List<Keyed> readAllKeyed(String topic) throws IOException {
+        List<Keyed> seen = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (KafkaConsumer<byte[], byte[]> c = consumer(topic)) {
             Map<TopicPartition, Long> end = c.endOffsets(c.assignment());
@@ -327,7 +351,8 @@ final class StandaloneCluster implements AutoCloseable {
                     fail("%s: could not read up to the end offsets %s", topic, end);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    seen.add(JSON.readTree(r.value()));
+                    String key = r.key() == null ? null : new String(r.key(), UTF_8);
+                    seen.add(new Keyed(key, JSON.readTree(r.value())));
                 }
             }
         }
