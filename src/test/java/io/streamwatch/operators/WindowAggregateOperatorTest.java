@@ -207,6 +207,64 @@ class WindowAggregateOperatorTest {
     }
 
     /**
+     * Scale-in, 2 to 1, on either backend: the open windows of both subtasks are emitted once by
+     * the one left, and its restored watermark still makes a record for a window they had emitted
+     * late.
+     */
+    @ParameterizedTest
+    @CsvSource({"rocksdb", "hashmap"})
+    void aRestoreAtALowerParallelismMergesTheWindowsOfBoth(String backend) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add("k" + i);
+        }
+        OperatorSubtaskState[] parts = new OperatorSubtaskState[2];
+        for (int subtask = 0; subtask < 2; subtask++) {
+            try (var h = harness(tumbling(), 1000, Duration.ofHours(1), 128, 2, subtask)) {
+                h.setStateBackend(
+                        backend.equals("rocksdb")
+                                ? new EmbeddedRocksDBStateBackend()
+                                : new HashMapStateBackend());
+                h.open();
+                int me = subtask;
+                for (String k : keys) {
+                    if (KeyGroupRangeAssignment.assignKeyToParallelOperator(k, 128, 2) == me) {
+                        record(h, k + ",3", 1_000);
+                        record(h, k + ",2", 11_000);
+                    }
+                }
+                h.processWatermark(new Watermark(10_000));
+                runMails(h);
+                // The first window is out before the checkpoint; the second is open in it.
+                assertThat(values(h)).isNotEmpty().allMatch(v -> v.endsWith("@0:1:3"));
+                parts[subtask] = h.snapshot(1, 1);
+            }
+        }
+        OperatorSubtaskState merged =
+                AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                        AbstractStreamOperatorTestHarness.repackageState(parts[0], parts[1]),
+                        128,
+                        2,
+                        1,
+                        0);
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1), 128, 1, 0)) {
+            h.setStateBackend(
+                    backend.equals("rocksdb")
+                            ? new EmbeddedRocksDBStateBackend()
+                            : new HashMapStateBackend());
+            h.initializeState(merged);
+            h.open();
+            record(h, "k7,5", 2_000); // its window closed before the checkpoint: late
+            h.processWatermark(Watermark.MAX_WATERMARK);
+            runMails(h);
+            assertThat(values(h))
+                    .containsExactlyInAnyOrderElementsOf(
+                            keys.stream().map(k -> k + "@10000:1:2").toList());
+            assertThat(h.getSideOutput(LATE)).hasSize(1);
+        }
+    }
+
+    /**
      * Random records, watermarks, checkpoints with a restore right after them (a crash), and slices
      * left unfinished, against the model; a heap of three entries makes RocksDB runs spill all the
      * time.
