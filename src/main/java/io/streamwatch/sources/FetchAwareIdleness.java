@@ -33,6 +33,10 @@ public final class FetchAwareIdleness implements WatermarkGenerator<Decoded> {
     private final RelativeClock clock;
     private final DoubleSupplier fetchesAnswered;
 
+    /** Events seen, and the count at the last periodic emit: no clock read per record. */
+    private long events;
+
+    private long eventsAtLastEmit;
     private long lastActivity;
     private double fetches = Double.NaN;
     private long lastAnswer = NONE;
@@ -73,13 +77,17 @@ public final class FetchAwareIdleness implements WatermarkGenerator<Decoded> {
             return;
         }
         watermarks.onEvent(event, timestamp, output);
-        lastActivity = clock.relativeTimeNanos();
-        idleNow = false;
+        events++;
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.relativeTimeNanos();
+        if (events != eventsAtLastEmit) {
+            // As Flink's idleness: activity is noted per periodic emit, not per record.
+            eventsAtLastEmit = events;
+            lastActivity = now;
+        }
         long answeredFor = answeredFor(now);
         if (now - lastActivity >= idleNanos && answeredFor >= idleNanos) {
             if (!idleNow) {

@@ -148,7 +148,11 @@ class FetchAwareIdlenessTest {
                         clock,
                         () -> Double.NaN);
         plain.onEvent(Decoded.of(new LogEvent("a", 1, Level.INFO, "m")), 1, output);
-        clock.advanceTime(IDLENESS);
+        plain.onPeriodicEmit(output); // the record is noted here, as in Flink's idleness
+        clock.advanceTime(IDLENESS.minusMillis(1));
+        plain.onPeriodicEmit(output);
+        assertThat(idle()).isFalse();
+        clock.advanceTime(Duration.ofMillis(1));
         plain.onPeriodicEmit(output);
         assertThat(idle()).isTrue();
     }
