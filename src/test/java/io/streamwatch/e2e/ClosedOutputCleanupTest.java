@@ -117,7 +117,10 @@ class ClosedOutputCleanupTest {
             }
             assertThat(line).as("%s ended before it was up: %s", command, seen).isNotNull();
         } // the reader goes away: the pipe is closed
-        Thread.sleep(1000);
+        long started = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (leftovers().isEmpty() && System.nanoTime() < started) {
+            Thread.sleep(100);
+        }
         assertThat(leftovers()).as("%s started nothing? %s", command, seen).isNotEmpty();
 
         p.toHandle().destroy(); // SIGTERM to the script only
