@@ -1,5 +1,6 @@
 package io.streamwatch.faults;
 
+import static io.streamwatch.testing.IsoTimes.iso;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -832,9 +833,5 @@ class BadInputFaultTest {
         String s =
                 new String(payload, 0, Math.min(payload.length, 160), StandardCharsets.ISO_8859_1);
         return s + (payload.length > 160 ? "... (" + payload.length + " bytes)" : "");
-    }
-
-    private static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString().replaceFirst("(:\\d\\d)Z$", "$1.000Z");
     }
 }

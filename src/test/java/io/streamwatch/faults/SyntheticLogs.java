@@ -1,6 +1,6 @@
 package io.streamwatch.faults;
 
-import java.time.Instant;
+import io.streamwatch.testing.IsoTimes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -59,7 +59,7 @@ final class SyntheticLogs {
     }
 
     static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString().replace("Z", ".000Z");
+        return IsoTimes.iso(millis);
     }
 
     Kind kind(int service, int window) {

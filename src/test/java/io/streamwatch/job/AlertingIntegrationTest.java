@@ -1,5 +1,6 @@
 package io.streamwatch.job;
 
+import static io.streamwatch.testing.IsoTimes.iso;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -214,9 +215,5 @@ class AlertingIntegrationTest {
                 topic,
                 WAIT,
                 seen -> seen.stream().map(ConsumerRecord::value).map(Json::parse).anyMatch(what));
-    }
-
-    private static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString().replaceFirst("(:\\d\\d)Z$", "$1.000Z");
     }
 }

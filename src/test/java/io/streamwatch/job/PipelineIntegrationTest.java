@@ -1,5 +1,6 @@
 package io.streamwatch.job;
 
+import static io.streamwatch.testing.IsoTimes.iso;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -382,9 +383,5 @@ class PipelineIntegrationTest {
                     .isNull();
         }
         return m;
-    }
-
-    private static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString().replaceFirst("(:\\d\\d)Z$", "$1.000Z");
     }
 }

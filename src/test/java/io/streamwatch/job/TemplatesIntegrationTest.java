@@ -1,5 +1,6 @@
 package io.streamwatch.job;
 
+import static io.streamwatch.testing.IsoTimes.iso;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -254,9 +255,5 @@ class TemplatesIntegrationTest {
                         "{\"timestamp\":\"%s\",\"service\":\"%s\",\"level\":\"%s\",\"message\":\"%s\"}",
                         iso(ts), service, level, message);
         SharedKafka.send(producer, logsTopic, 0, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString().replaceFirst("(:\\d\\d)Z$", "$1.000Z");
     }
 }
