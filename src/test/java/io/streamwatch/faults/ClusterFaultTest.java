@@ -72,6 +72,11 @@ class ClusterFaultTest {
     private static final long SEED =
             Long.getLong("streamwatch.faults.seed", System.currentTimeMillis() % 1_000_000);
     private static final Duration OUTPUT_DEADLINE = Duration.ofMinutes(3);
+
+    /** The rules of {@code faults/rules.yaml}: one alerting at once, one with {@code for}. */
+    private static final List<Rule> FILE_RULES =
+            List.of(Rule.FaultErrorRatio, Rule.FaultErrorRatioSustained);
+
     private static final String TOPIC_RULE =
             "{\"name\":\"FaultFatal\",\"pipeline\":\"app-logs\",\"condition\":\"fatal >= 3\","
                     + "\"labels\":{\"suite\":\"faults\"}}";
@@ -151,7 +156,7 @@ class ClusterFaultTest {
                     .as("failures in the job's history")
                     .isGreaterThanOrEqualTo(3);
             int windows = feeder.finish();
-            verifyOutput(jobId, run, model, windows, List.of(Rule.FaultErrorRatio), "kills");
+            verifyOutput(jobId, run, model, windows, FILE_RULES, "kills");
             figures.forEach(f -> System.out.println("[faults] " + f));
         } finally {
             cluster.cancel(jobId);
@@ -213,7 +218,7 @@ class ClusterFaultTest {
                     output,
                     failures);
             int windows = feeder.finish();
-            verifyOutput(jobId, run, model, windows, List.of(Rule.FaultErrorRatio), "outage");
+            verifyOutput(jobId, run, model, windows, FILE_RULES, "outage");
         } finally {
             cluster.cancel(jobId);
         }
@@ -243,7 +248,8 @@ class ClusterFaultTest {
                         .force("svc-b", savepointWindow + 4, Kind.HOT_FATAL)
                         .force("svc-b", savepointWindow + 5, Kind.CALM);
         JobRun run = new JobRun("rescale");
-        List<Rule> rules = List.of(Rule.FaultErrorRatio, Rule.FaultFatal);
+        List<Rule> rules =
+                List.of(Rule.FaultErrorRatio, Rule.FaultErrorRatioSustained, Rule.FaultFatal);
         String before = cluster.run(List.of("-p", "1"), run.args());
         String after = null;
         try (KafkaProducer<String, String> producer = cluster.producer()) {
@@ -543,7 +549,7 @@ class ClusterFaultTest {
                 "[faults] late-around-kill: seed %d (the class seed %d + 6)%n", seed, SEED);
         Random random = new Random(seed);
         SyntheticLogs model = new SyntheticLogs(seed, System.currentTimeMillis());
-        List<Rule> rules = List.of(Rule.FaultErrorRatio);
+        List<Rule> rules = FILE_RULES;
         JobRun run = new JobRun("late");
         String jobId = cluster.run(List.of(), run.args());
         List<LateRecord> late = new ArrayList<>();

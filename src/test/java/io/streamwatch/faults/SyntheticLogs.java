@@ -195,37 +195,70 @@ final class SyntheticLogs {
     /** The rules of {@code faults/rules.yaml} and the control-topic rule, judged by the test. */
     enum Rule {
         /** {@code error_ratio > 0.3 && total >= 5}, from the rule file. */
-        FaultErrorRatio,
+        FaultErrorRatio(0, 1),
+        /** The same, {@code for: 2m} and {@code resolve_after: 2m}, from the rule file. */
+        FaultErrorRatioSustained(2, 2),
         /** {@code fatal >= 3}, sent on the control topic. */
-        FaultFatal;
+        FaultFatal(0, 1);
+
+        /** Windows the condition must hold (event time, from the first one's start) to fire. */
+        final int forWindows;
+
+        /** Windows it must be false while firing to resolve. */
+        final int resolveWindows;
+
+        Rule(int forWindows, int resolveWindows) {
+            this.forWindows = forWindows;
+            this.resolveWindows = resolveWindows;
+        }
 
         boolean holds(int[] c) {
             int total = c[0] + c[1] + c[2] + c[3] + c[4];
             return switch (this) {
-                case FaultErrorRatio -> (double) (c[3] + c[4]) / total > 0.3 && total >= 5;
+                case FaultErrorRatio, FaultErrorRatioSustained ->
+                        (double) (c[3] + c[4]) / total > 0.3 && total >= 5;
                 case FaultFatal -> c[4] >= 3;
             };
         }
     }
 
     /**
-     * The transitions of {@code rule} over windows [0, windows): firing at the end of the first
-     * window where the condition holds, resolved at the end of the first where it no longer does
-     * (no {@code for}, one-window {@code resolve_after}).
+     * The transitions of {@code rule} over windows [0, windows), as SPEC section 4 has them:
+     * pending from the start of the first window where the condition holds, firing at the end of
+     * the window where it has held for {@code for} (at once without one), and, once firing,
+     * resolved at the end of the window where it has been false for {@code resolve_after} (default
+     * one window). A false window ends a pending alert; a true one restarts the resolve count.
      */
     List<Transition> transitions(Rule rule, int windows) {
         List<Transition> out = new ArrayList<>();
         for (int s = 0; s < SERVICES.size(); s++) {
             boolean firing = false;
+            int pendingSince = -1;
+            int falseSince = -1;
             for (int w = 0; w < windows; w++) {
                 boolean holds = rule.holds(counts(s, w));
                 String end = iso(windowStart(w + 1));
-                if (holds && !firing) {
-                    out.add(new Transition(rule.name(), SERVICES.get(s), "firing", end));
-                } else if (!holds && firing) {
-                    out.add(new Transition(rule.name(), SERVICES.get(s), "resolved", end));
+                if (holds) {
+                    falseSince = -1;
+                    if (!firing) {
+                        pendingSince = pendingSince < 0 ? w : pendingSince;
+                        if (w + 1 - pendingSince >= rule.forWindows) {
+                            out.add(new Transition(rule.name(), SERVICES.get(s), "firing", end));
+                            firing = true;
+                            pendingSince = -1;
+                        }
+                    }
+                } else {
+                    pendingSince = -1;
+                    if (firing) {
+                        falseSince = falseSince < 0 ? w : falseSince;
+                        if (w + 1 - falseSince >= rule.resolveWindows) {
+                            out.add(new Transition(rule.name(), SERVICES.get(s), "resolved", end));
+                            firing = false;
+                            falseSince = -1;
+                        }
+                    }
                 }
-                firing = holds;
             }
         }
         return out;
