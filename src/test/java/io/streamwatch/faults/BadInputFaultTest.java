@@ -209,7 +209,12 @@ class BadInputFaultTest {
         assertThat(lost).as("lost dead letters").isZero();
 
         assertThat(actualLogs(SharedKafka.readAll(logOut))).isEqualTo(logModel);
-        assertThat(actualMetrics(SharedKafka.readAll(metricOut))).isEqualTo(metricModel);
+        List<ConsumerRecord<byte[], byte[]>> metricAggregates = SharedKafka.readAll(metricOut);
+        assertThat(actualMetrics(metricAggregates)).isEqualTo(metricModel);
+        List<String> wrongQuantiles = wrongMeansAndQuantiles(metricAggregates, metricValues());
+        assertThat(wrongQuantiles.subList(0, Math.min(5, wrongQuantiles.size())))
+                .as("metric aggregates with a wrong mean or quantile (%d)", wrongQuantiles.size())
+                .isEmpty();
         assertThat(SharedKafka.readAll(lateTopic)).as("late events").isEmpty();
         System.out.printf(
                 "bad input timing: produce %.1f s, until all output %.1f s, test %.1f s%n",
@@ -725,6 +730,32 @@ class BadInputFaultTest {
     }
 
     private Map<String, Map<String, Object>> metricModel() {
+        Map<String, Map<String, Object>> model = new TreeMap<>();
+        metricValues()
+                .forEach(
+                        (k, values) -> {
+                            Map<String, Object> v = new TreeMap<>();
+                            v.put("count", (long) values.size());
+                            v.put("sum", values.stream().mapToDouble(Double::doubleValue).sum());
+                            v.put(
+                                    "min",
+                                    values.stream()
+                                            .mapToDouble(Double::doubleValue)
+                                            .min()
+                                            .orElseThrow());
+                            v.put(
+                                    "max",
+                                    values.stream()
+                                            .mapToDouble(Double::doubleValue)
+                                            .max()
+                                            .orElseThrow());
+                            model.put(k, v);
+                        });
+        return model;
+    }
+
+    /** The valid metric points' values by metric key and window. */
+    private Map<String, List<Double>> metricValues() {
         Map<String, List<Double>> byKey = new TreeMap<>();
         for (InputClassifier.Verdict v : validMetrics) {
             byKey.computeIfAbsent(
@@ -738,21 +769,47 @@ class BadInputFaultTest {
                             k -> new ArrayList<>())
                     .add(v.value());
         }
-        Map<String, Map<String, Object>> model = new TreeMap<>();
-        byKey.forEach(
-                (k, values) -> {
-                    Map<String, Object> v = new TreeMap<>();
-                    v.put("count", (long) values.size());
-                    v.put("sum", values.stream().mapToDouble(Double::doubleValue).sum());
-                    v.put(
-                            "min",
-                            values.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
-                    v.put(
-                            "max",
-                            values.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
-                    model.put(k, v);
-                });
-        return model;
+        return byKey;
+    }
+
+    /**
+     * Each metric aggregate's mean against the model's sum over count, and its p50, p90, p95 and
+     * p99 within 1% (SPEC section 3) of the model's exact lower quantile: the value of rank floor(q
+     * (count - 1)) of the window's sorted values.
+     */
+    private static List<String> wrongMeansAndQuantiles(
+            List<ConsumerRecord<byte[], byte[]>> records, Map<String, List<Double>> values) {
+        double[] qs = {0.5, 0.9, 0.95, 0.99};
+        String[] fields = {"p50", "p90", "p95", "p99"};
+        List<String> wrong = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode a = Json.parse(r.value());
+            String key =
+                    a.get("name").asText()
+                            + "|"
+                            + a.get("group").get("service").asText()
+                            + "|"
+                            + a.get("group").get("host").asText()
+                            + "@"
+                            + a.get("window_start").asText();
+            List<Double> vs = values.get(key);
+            if (vs == null) {
+                continue; // reported by the comparison of the aggregates
+            }
+            double[] sorted = vs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double mean = vs.stream().mapToDouble(Double::doubleValue).sum() / sorted.length;
+            if (Math.abs(a.get("mean").asDouble() - mean) > 1e-9 * Math.max(1, Math.abs(mean))) {
+                wrong.add(key + ": mean " + a.get("mean") + ", expected " + mean);
+            }
+            for (int i = 0; i < qs.length; i++) {
+                double exact = sorted[(int) Math.floor(qs[i] * (sorted.length - 1))];
+                double got = a.get(fields[i]).asDouble();
+                if (Math.abs(got - exact) > 0.01 * Math.abs(exact) + 1e-12) {
+                    wrong.add(key + ": " + fields[i] + " " + got + ", exact " + exact);
+                }
+            }
+        }
+        return wrong;
     }
 
     private Map<String, Map<String, Object>> actualLogs(
