@@ -56,11 +56,13 @@ import org.apache.flink.util.OutputTag;
  *   <li>The highest watermark the operator has acted on is checkpointed too, so a restored job
  *       treats a record for a window it already emitted as late, as the uninterrupted run did,
  *       instead of opening that window again (SPEC section 6).
- *   <li>With more than {@code maxEntries} accumulators on the heap (say a million keys), and a
- *       state backend that keeps state off the heap (RocksDB), the heap is spilled: every entry is
- *       written to state and dropped, and later records of those windows are folded into fresh
- *       entries that are merged into the state at the next checkpoint or spill. Such a window is
- *       emitted by iterating its keys in the state backend.
+ *   <li>When the heap holds more accumulators than this subtask may (a million keys), and the state
+ *       backend keeps state off the heap (RocksDB), the heap is spilled: every entry is written to
+ *       state and dropped, and later records of those windows are folded into fresh entries that
+ *       are merged into the state at the next checkpoint or spill. Such a window is emitted by
+ *       iterating its keys in the state backend. How many it may hold: a fixed number (tests), or
+ *       {@link HeapEntryBudget#GUARANTEED} plus what it takes from the pool that all window
+ *       subtasks of the job in this TaskManager share ({@link HeapEntryBudget}).
  * </ul>
  *
  * <p>A record whose window the watermark has passed goes to {@code lateData}. There is no allowed
@@ -77,23 +79,6 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         implements OneInputStreamOperator<IN, OUT> {
     private static final long serialVersionUID = 1L;
 
-    /**
-     * Heap bytes per accumulator entry the automatic bound assumes: a metric key's sketch with a
-     * few samples, its map entry and key are about 1 KB; it also leaves room for the other
-     * operators and window subtasks of the TaskManager.
-     */
-    static final long BYTES_PER_ENTRY_BUDGET = 16 * 1024;
-
-    /**
-     * Accumulators on the heap per subtask, beyond which they are spilled to the state: one per 16
-     * KB of the JVM's maximum heap, between 10,000 and 1,000,000 (about 33,000 in the shipped
-     * TaskManager, 130,000 with a 2 GB heap).
-     */
-    public static int automaticMaxEntries() {
-        long n = Runtime.getRuntime().maxMemory() / BYTES_PER_ENTRY_BUDGET;
-        return (int) Math.max(10_000, Math.min(1_000_000, n));
-    }
-
     private static final String STATE_NAME = "window-accumulators";
 
     private final WindowAssigner<Object, TimeWindow> assigner;
@@ -101,13 +86,26 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     private final TypeInformation<ACC> accumulatorType;
     private final OutputTag<IN> lateData;
 
-    /** Fixed here, or 0 for {@link #automaticMaxEntries()} where the operator runs. */
+    /** Accumulators on the heap at most, or 0 for the shared pool ({@link HeapEntryBudget}). */
     private final int configuredMaxEntries;
 
     private final Duration slice;
     private final Duration turn;
 
-    private transient int maxEntries;
+    /** The shared pool, or null: a fixed bound, or heap state (which never spills). */
+    private transient HeapEntryBudget budget;
+
+    /**
+     * Entries on the heap allowed now: the fixed bound, or the guaranteed ones plus those taken.
+     */
+    private transient long allowed;
+
+    /** What this subtask may always hold when it draws on the pool. */
+    private transient long guaranteed;
+
+    // A pool of the test's own instead of the shared one, and its guarantee (see usePool).
+    private transient HeapEntryBudget testPool;
+    private transient int testGuaranteed;
     private transient MailboxExecutor mailbox;
     private transient InternalValueState<String, TimeWindow, ACC> state;
     private transient CheckpointedWatermark checkpointedWatermark;
@@ -213,7 +211,6 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        maxEntries = configuredMaxEntries > 0 ? configuredMaxEntries : automaticMaxEntries();
         accumulatorSerializer =
                 accumulatorType.createSerializer(getExecutionConfig().getSerializerConfig());
         @SuppressWarnings("unchecked")
@@ -226,6 +223,10 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         // RocksDB serializes on every write, so the heap object may change afterwards, and
         // spilling frees memory. The heap backend keeps the object itself.
         stateOffHeap = getKeyedStateBackend().isSafeToReuseKVState();
+        HeapEntryBudget pool = testPool != null ? testPool : HeapEntryBudget.shared();
+        guaranteed = testPool != null ? testGuaranteed : HeapEntryBudget.GUARANTEED;
+        budget = configuredMaxEntries > 0 || !stateOffHeap ? null : pool;
+        allowed = configuredMaxEntries > 0 ? configuredMaxEntries : guaranteed;
         checkpointedWatermark = CheckpointedWatermark.register(context.getOperatorStateStore());
         open = new TreeMap<>();
         entries = 0;
@@ -245,7 +246,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
                 this.<String>getKeyedStateBackend().<TimeWindow>getKeysAndNamespaces(STATE_NAME)) {
             keys.forEach(stored::add);
         }
-        boolean spill = stateOffHeap && stored.size() > maxEntries;
+        boolean spill = stateOffHeap && !room(stored.size());
         for (Tuple2<String, TimeWindow> kw : stored) {
             Pane<ACC> pane = pane(kw.f1);
             if (spill) {
@@ -312,7 +313,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         Pane<ACC> pane = open.get(w.maxTimestamp());
         Entry<ACC> e = pane == null ? null : pane.entries.get(key);
         if (e == null) {
-            if (entries >= maxEntries && stateOffHeap) {
+            if (entries >= allowed && stateOffHeap && !room(entries + 1)) {
                 spill();
             }
             pane = pane(w);
@@ -373,6 +374,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
             // What came since the spill joins the stored figures; then the walk is over the keys
             // in the state (RocksDB's iterator reads a snapshot, so deleting behind it is safe).
             write(emitting);
+            giveBackSpare();
             storedKeys = this.<String>getKeyedStateBackend().getKeys(STATE_NAME, emitting.window);
             keyWalk = storedKeys.iterator();
         } else {
@@ -406,6 +408,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         // entries not emitted yet.
         entryWalk.remove();
         entries--;
+        giveBackSpare();
         Entry<ACC> e = next.getValue();
         emit(next.getKey(), w, e.accumulator);
         if (e.persisted) {
@@ -485,6 +488,33 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
             pane.entries.clear();
             pane.spilled = true;
         }
+        giveBackSpare();
+    }
+
+    /**
+     * Whether the heap may hold {@code needed} entries, taking from the shared pool what is
+     * missing; false if the pool has not enough left (or the bound is fixed).
+     */
+    private boolean room(long needed) {
+        while (needed > allowed) {
+            if (budget == null || !budget.take(HeapEntryBudget.CHUNK)) {
+                return false;
+            }
+            allowed += HeapEntryBudget.CHUNK;
+        }
+        return true;
+    }
+
+    /** Gives the pool back what this subtask took and no longer needs, keeping a chunk spare. */
+    private void giveBackSpare() {
+        if (budget == null) {
+            return;
+        }
+        while (allowed - HeapEntryBudget.CHUNK >= guaranteed
+                && entries + 2L * HeapEntryBudget.CHUNK <= allowed) {
+            budget.give(HeapEntryBudget.CHUNK);
+            allowed -= HeapEntryBudget.CHUNK;
+        }
     }
 
     @Override
@@ -492,7 +522,22 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         if (storedKeys != null) {
             storedKeys.close();
         }
+        if (budget != null) {
+            // close() comes on failure and cancellation too: the pool outlives the subtask.
+            budget.give(allowed - guaranteed);
+            allowed = guaranteed;
+        }
         super.close();
+    }
+
+    /**
+     * Draws on {@code pool} instead of the shared one, with {@code guaranteed} entries of its own;
+     * before the operator's state is initialized. The bound must have been 0 (the pool) at create.
+     */
+    @VisibleForTesting
+    void usePool(HeapEntryBudget pool, int guaranteed) {
+        this.testPool = pool;
+        this.testGuaranteed = guaranteed;
     }
 
     /** Accumulators on the heap now, for tests. */

@@ -265,6 +265,66 @@ class WindowAggregateOperatorTest {
     }
 
     /**
+     * Two window subtasks on RocksDB drawing on one small pool: the busy one takes what the quiet
+     * one does not use and keeps its keys on the heap; the quiet one, with the pool empty, spills
+     * beyond its guarantee. Both emit exactly, and everything taken goes back to the pool.
+     */
+    @Test
+    void subtasksShareOnePoolOfHeapEntries() throws Exception {
+        int chunk = HeapEntryBudget.CHUNK;
+        HeapEntryBudget pool = new HeapEntryBudget(2 * chunk);
+        var busy = pooledHarness(pool, 1000);
+        var quiet = pooledHarness(pool, 1000);
+        busy.open();
+        quiet.open();
+
+        for (int k = 0; k < 1000 + 2 * chunk; k++) {
+            record(busy, "b" + k + ",1", 1_000);
+        }
+        assertThat(heapEntries(busy)).as("nothing spilled").isEqualTo(1000 + 2 * chunk);
+        assertThat(pool.free()).isZero();
+
+        for (int k = 0; k < 1500; k++) {
+            record(quiet, "q" + k + ",2", 1_000);
+        }
+        assertThat(heapEntries(quiet))
+                .as("its first 1000 keys spilled at the 1001st")
+                .isEqualTo(500);
+
+        busy.processWatermark(new Watermark(SIZE - 1));
+        runMails(busy);
+        assertThat(values(busy)).hasSize(1000 + 2 * chunk).allMatch(v -> v.endsWith("@0:1:1"));
+        assertThat(heapEntries(busy)).isZero();
+        assertThat(pool.free()).as("given back but one spare chunk").isEqualTo(chunk);
+
+        quiet.processWatermark(new Watermark(SIZE - 1));
+        runMails(quiet);
+        List<String> want = new ArrayList<>();
+        for (int k = 0; k < 1500; k++) {
+            want.add("q" + k + "@0:1:2");
+        }
+        assertThat(values(quiet)).containsExactlyInAnyOrderElementsOf(want);
+
+        busy.close();
+        quiet.close();
+        assertThat(pool.free()).isEqualTo(2 * chunk);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> pooledHarness(
+            HeapEntryBudget pool, int guaranteed) throws Exception {
+        WindowAggregateOperator<String, long[], String> op = operator(tumbling(), 0, Duration.ZERO);
+        op.usePool(pool, guaranteed);
+        var h = harness(op, 128, 1, 0);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    private static int heapEntries(
+            KeyedOneInputStreamOperatorTestHarness<String, String, String> h) {
+        return ((WindowAggregateOperator<?, ?, ?>) h.getOperator()).heapEntries();
+    }
+
+    /**
      * Random records, watermarks, checkpoints with a restore right after them (a crash), and slices
      * left unfinished, against the model; a heap of three entries makes RocksDB runs spill all the
      * time.
@@ -358,17 +418,29 @@ class WindowAggregateOperatorTest {
             int parallelism,
             int subtask)
             throws Exception {
+        return harness(operator(assigner, maxEntries, turn), maxParallelism, parallelism, subtask);
+    }
+
+    private static WindowAggregateOperator<String, long[], String> operator(
+            WindowAssigner<Object, TimeWindow> assigner, int maxEntries, Duration turn) {
         // A slice of zero: one key per slice, so every step of the emitting is visible.
-        WindowAggregateOperator<String, long[], String> op =
-                WindowAggregateOperator.create(
-                        assigner,
-                        LATE,
-                        new CountAndSum(),
-                        new Format(),
-                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
-                        maxEntries,
-                        Duration.ZERO,
-                        turn);
+        return WindowAggregateOperator.create(
+                assigner,
+                LATE,
+                new CountAndSum(),
+                new Format(),
+                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                maxEntries,
+                Duration.ZERO,
+                turn);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(
+            WindowAggregateOperator<String, long[], String> op,
+            int maxParallelism,
+            int parallelism,
+            int subtask)
+            throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 op,
                 r -> r.substring(0, r.indexOf(',')),
