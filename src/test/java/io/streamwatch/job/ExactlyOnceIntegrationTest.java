@@ -1,6 +1,8 @@
 package io.streamwatch.job;
 
+import static io.streamwatch.testing.IsoTimes.iso;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamwatch.config.PipelineConfig;
@@ -13,8 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -109,22 +114,58 @@ class ExactlyOnceIntegrationTest {
         List<ConsumerRecord<byte[], byte[]>> all = SharedKafka.readAll(out);
         assertThat(all.size()).isGreaterThanOrEqualTo(records.size());
 
-        Map<String, Long> totals = new TreeMap<>();
+        // Every window once, each record whole as the test's own input makes it: 240 lines, every
+        // tenth ERROR ("n <i>", one pattern once its number is masked), the rest INFO.
+        Map<String, JsonNode> byWindow = new TreeMap<>();
+        Set<String> keys = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : all) {
             JsonNode a = Json.parse(r.value());
-            Long before = totals.put(a.get("window_start").asText(), a.get("total").asLong());
+            JsonNode before = byWindow.put(a.path("window_start").asText(), a);
             assertThat(before).as("window %s written twice", a.get("window_start")).isNull();
+            assertThat(r.key()).as("Kafka key").isNotNull();
+            assertThat(keys.add(new String(r.key(), StandardCharsets.UTF_8))).isTrue();
         }
-        assertThat(totals).hasSize(WINDOWS);
-        assertThat(totals.values()).containsOnly((long) PER_WINDOW);
-        assertThat(all)
-                .allSatisfy(
-                        r ->
-                                assertThat(
-                                                Json.parse(r.value())
-                                                        .get("levels")
-                                                        .get("ERROR")
-                                                        .asLong())
-                                        .isEqualTo(PER_WINDOW / 10));
+        List<String> expectedWindows = new ArrayList<>();
+        for (int w = 0; w < WINDOWS; w++) {
+            expectedWindows.add(iso(t0 + w * MIN));
+        }
+        assertThat(byWindow.keySet()).containsExactlyElementsOf(expectedWindows);
+        Set<String> patternIds = new HashSet<>();
+        for (int w = 0; w < WINDOWS; w++) {
+            JsonNode a = byWindow.get(iso(t0 + w * MIN));
+            Set<String> errorMessages = new HashSet<>();
+            for (int i = w * PER_WINDOW; i < (w + 1) * PER_WINDOW; i += 10) {
+                errorMessages.add("n " + i);
+            }
+            assertThat(a.path("type").asText()).isEqualTo("log_aggregate");
+            assertThat(a.path("pipeline").asText()).isEqualTo(logs.name());
+            assertThat(fields(a.path("group"))).isEqualTo(Map.of("service", "svc"));
+            assertThat(a.path("window_end").asText()).isEqualTo(iso(t0 + (w + 1) * MIN));
+            assertThat(a.path("total").asLong()).isEqualTo(PER_WINDOW);
+            assertThat(fields(a.path("levels")))
+                    .isEqualTo(
+                            Map.of(
+                                    "INFO",
+                                    String.valueOf(PER_WINDOW * 9 / 10),
+                                    "ERROR",
+                                    String.valueOf(PER_WINDOW / 10)));
+            assertThat(a.path("error_ratio").asDouble()).isCloseTo(0.1, within(1e-12));
+            JsonNode patterns = a.path("top_patterns");
+            assertThat(patterns.size()).as("top patterns of %s", a).isEqualTo(1);
+            JsonNode p = patterns.get(0);
+            assertThat(p.path("pattern").asText()).isEqualTo("n <NUM>");
+            assertThat(p.path("count").asLong()).isEqualTo(PER_WINDOW / 10);
+            assertThat(p.path("example").asText()).isIn(errorMessages);
+            assertThat(p.path("pattern_id").asText()).isNotBlank();
+            patternIds.add(p.path("pattern_id").asText());
+        }
+        assertThat(patternIds).as("one pattern, one stable id in every window").hasSize(1);
+    }
+
+    /** An object's fields as text. */
+    private static Map<String, String> fields(JsonNode object) {
+        Map<String, String> out = new TreeMap<>();
+        object.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+        return out;
     }
 }
