@@ -21,7 +21,6 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -53,21 +52,11 @@ class AbsencePerWindowTest {
         Run(boolean rocksDb, StreamwatchConfig config, int names, RuleDefinition... rules)
                 throws Exception {
             this.names = names;
-            h =
-                    new KeyedBroadcastOperatorTestHarness<>(
-                            new CoBroadcastWithKeyedOperator<>(
-                                    new RuleEvaluator(config, List.of(rules)),
-                                    List.of(RuleEvaluator.TOPIC_RULES)),
-                            Observation::evaluationKey,
-                            Types.STRING,
-                            1,
-                            1,
-                            0);
+            h = EvaluatorHarness.of(new RuleEvaluator(config, List.of(rules)));
             if (rocksDb) {
                 h.setStateBackend(new EmbeddedRocksDBStateBackend());
             }
             h.open();
-            h.processBroadcastWatermark(Long.MAX_VALUE - 1);
         }
 
         /** The group's aggregates of window {@code w}, 10 ms of wall clock apart. */

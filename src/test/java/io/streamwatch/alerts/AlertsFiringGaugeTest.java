@@ -10,10 +10,8 @@ import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.testing.TestPipelines;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -42,20 +40,11 @@ class AlertsFiringGaugeTest {
     private KeyedBroadcastOperatorTestHarness<String, Observation, RuleUpdate, Alert> harness(
             RuleEvaluator evaluator, int parallelism, int subtask, OperatorSubtaskState restored)
             throws Exception {
-        var h =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                evaluator, List.of(RuleEvaluator.TOPIC_RULES)),
-                        Observation::evaluationKey,
-                        Types.STRING,
-                        MAX_PARALLELISM,
-                        parallelism,
-                        subtask);
+        var h = EvaluatorHarness.of(evaluator, MAX_PARALLELISM, parallelism, subtask);
         if (restored != null) {
             h.initializeState(restored);
         }
         h.open();
-        h.processBroadcastWatermark(Long.MAX_VALUE - 1);
         return h;
     }
 

@@ -11,9 +11,7 @@ import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.RuleJson;
 import io.streamwatch.testing.TestPipelines;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,18 +37,8 @@ class NewPatternRetentionTest {
     }
 
     private void open(RuleDefinition... rules) throws Exception {
-        harness =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                new RuleEvaluator(config, List.of(rules)),
-                                List.of(RuleEvaluator.TOPIC_RULES)),
-                        Observation::evaluationKey,
-                        Types.STRING,
-                        1,
-                        1,
-                        0);
+        harness = EvaluatorHarness.of(new RuleEvaluator(config, List.of(rules)));
         harness.open();
-        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
     }
 
     /**

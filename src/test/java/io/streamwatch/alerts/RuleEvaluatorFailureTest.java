@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -61,17 +59,8 @@ class RuleEvaluatorFailureTest {
                         return state;
                     }
                 };
-        harness =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                evaluator, List.of(RuleEvaluator.TOPIC_RULES)),
-                        Observation::evaluationKey,
-                        Types.STRING,
-                        1,
-                        1,
-                        0);
+        harness = EvaluatorHarness.of(evaluator);
         harness.open();
-        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
     }
 
     private void observe(Observation o) throws Exception {

@@ -17,10 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,23 +57,11 @@ class RuleEvaluatorTest {
     private void open(RuleDefinition... rules) throws Exception {
         harness = harness(rules);
         harness.open();
-        // Flink's operator takes the minimum of both inputs' watermarks; the job's ignores the
-        // rule-change input's (EvaluatorEventTimeTest). A watermark of "done" on it stands in.
-        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
     }
 
     private KeyedBroadcastOperatorTestHarness<String, Observation, RuleUpdate, Alert> harness(
             RuleDefinition... rules) throws Exception {
-        var h =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                new RuleEvaluator(config, List.of(rules)),
-                                List.of(RuleEvaluator.TOPIC_RULES)),
-                        Observation::evaluationKey,
-                        Types.STRING,
-                        1,
-                        1,
-                        0);
+        var h = EvaluatorHarness.of(new RuleEvaluator(config, List.of(rules)));
         if (rocksDb()) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -302,7 +288,6 @@ class RuleEvaluatorTest {
         harness = harness(silent);
         harness.initializeState(snapshot);
         harness.open();
-        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
         // One jump past every instant: T0 + 3m (both armed), then T0 + 4m and T0 + 6m.
         harness.processWatermark(T0 + 10 * MIN);
         assertThat(alerts())
