@@ -5,6 +5,8 @@ import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -24,8 +26,14 @@ import org.apache.flink.util.OutputTag;
  * checkpoint's barrier waits behind them (70 s at 800k keys). Here the timers fire in slices with
  * the input's turn in between (see {@link TimerSlicer}), for aligned and unaligned checkpoints
  * alike. Window firing resumes where it stopped: timers are taken off the queue one at a time, and
- * the state of those not yet fired is part of the checkpoint. Otherwise this is Flink's window
- * operator exactly.
+ * the state of those not yet fired is part of the checkpoint.
+ *
+ * <p>And one more: its watermark is checkpointed ({@link CheckpointedWatermark}). Flink's window
+ * operator starts a restored job's event time from nothing, so a record for a window it had already
+ * emitted and purged (its end plus the allowed lateness passed) was taken as on time, and the
+ * window emitted again with that record alone. Here a record or window is late against the higher
+ * of the restored watermark and the current one, as in an uninterrupted run (SPEC section 6).
+ * Otherwise this is Flink's window operator exactly.
  */
 public final class InterruptibleWindowOperator<IN, ACC, OUT>
         extends WindowOperator<String, IN, ACC, OUT, TimeWindow> {
@@ -33,6 +41,10 @@ public final class InterruptibleWindowOperator<IN, ACC, OUT>
 
     private transient MailboxExecutor mailbox;
     private transient TimerSlicer slicer;
+    private transient CheckpointedWatermark checkpointedWatermark;
+
+    /** The watermark of the checkpoint restored, or {@link Long#MIN_VALUE}. */
+    private transient long restoredWatermark;
 
     private InterruptibleWindowOperator(
             WindowOperator<String, IN, ACC, OUT, TimeWindow> built,
@@ -56,6 +68,37 @@ public final class InterruptibleWindowOperator<IN, ACC, OUT>
     public void setMailboxExecutor(MailboxExecutor mailboxExecutor) {
         super.setMailboxExecutor(mailboxExecutor);
         this.mailbox = mailboxExecutor;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointedWatermark = CheckpointedWatermark.register(context.getOperatorStateStore());
+        restoredWatermark =
+                context.isRestored() ? checkpointedWatermark.restored() : Long.MIN_VALUE;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        checkpointedWatermark.save(watermark());
+        super.snapshotState(context);
+    }
+
+    /** The operator's event time: the restored watermark until the input's passes it. */
+    private long watermark() {
+        return Math.max(restoredWatermark, internalTimerService.currentWatermark());
+    }
+
+    @Override
+    protected boolean isWindowLate(TimeWindow window) {
+        long cleanup = window.maxTimestamp() + allowedLateness;
+        // As Flink's cleanupTime: an overflow means never.
+        return cleanup >= window.maxTimestamp() && cleanup <= watermark();
+    }
+
+    @Override
+    protected boolean isElementLate(StreamRecord<IN> element) {
+        return element.getTimestamp() + allowedLateness <= watermark();
     }
 
     @Override

@@ -490,7 +490,7 @@ class WindowAggregateOperatorTest {
     }
 
     /** Count and sum of the records' values. */
-    private static final class CountAndSum implements AggregateFunction<String, long[], long[]> {
+    static final class CountAndSum implements AggregateFunction<String, long[], long[]> {
         @Override
         public long[] createAccumulator() {
             return new long[2];
@@ -516,8 +516,7 @@ class WindowAggregateOperatorTest {
         }
     }
 
-    private static final class Format
-            extends ProcessWindowFunction<long[], String, String, TimeWindow> {
+    static final class Format extends ProcessWindowFunction<long[], String, String, TimeWindow> {
         @Override
         public void process(String key, Context ctx, Iterable<long[]> accs, Collector<String> out) {
             long[] acc = accs.iterator().next();
