@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
@@ -871,7 +873,17 @@ class ClusterFaultTest {
         List<JsonNode> aggregates = cluster.readAll(run.logAggregates);
         Map<String, Integer> seen = new HashMap<>();
         List<String> wrong = new ArrayList<>();
+        // A learned template keeps its id through every fault: one id per pattern in the run.
+        Map<String, Set<String>> patternIds = new TreeMap<>();
         for (JsonNode a : aggregates) {
+            a.path("top_patterns")
+                    .forEach(
+                            p ->
+                                    patternIds
+                                            .computeIfAbsent(
+                                                    p.path("pattern").asText(),
+                                                    k -> new TreeSet<>())
+                                            .add(p.path("pattern_id").asText()));
             String service = a.path("group").path("service").asText();
             String key = SyntheticLogs.aggregateKey(service, a.path("window_start").asText());
             seen.merge(key, 1, Integer::sum);
@@ -890,6 +902,10 @@ class ClusterFaultTest {
                 .as("%s: wrong aggregates (%d, the first 5 shown)", label, wrong.size())
                 .isEmpty();
         assertThat(aggregates).hasSize(expected.size());
+        assertThat(patternIds).as("%s: pattern ids", label).isNotEmpty();
+        assertThat(patternIds.values())
+                .as("%s: one pattern id per pattern, whatever the faults: %s", label, patternIds)
+                .allSatisfy(ids -> assertThat(ids).hasSize(1));
 
         List<Transition> alerts =
                 cluster.readAll(run.alerts).stream().map(this::transition).toList();
