@@ -43,12 +43,14 @@ STOP_TIMEOUT=20
 # name:partitions[:config=value,...]. The input topics take records up to 2 MiB (+ 1 KiB for the
 # batch's overhead), above the job's limits.max_record_size (1 MiB by default): a larger record
 # still reaches the job and goes to the dead-letter topic as "oversized", where the broker's
-# default (1 MiB + 12 bytes) would refuse it at produce time. See the README ("Topics").
+# default (1 MiB + 12 bytes) would refuse it at produce time. See the README ("Topics"). The alerts
+# topic is compacted (its records are keyed by fingerprint): the Alertmanager bridge rebuilds the
+# firing alerts from it at start, however old they are (README, "Alertmanager").
 INPUT_MAX_MESSAGE_BYTES=2098176
 TOPICS=("logs:2:max.message.bytes=$INPUT_MAX_MESSAGE_BYTES"
   "metrics:2:max.message.bytes=$INPUT_MAX_MESSAGE_BYTES"
   streamwatch.log-aggregates:1 streamwatch.metric-aggregates:1
-  streamwatch.dead-letter:1 streamwatch.late-events:1 streamwatch.alerts:1
+  streamwatch.dead-letter:1 streamwatch.late-events:1 streamwatch.alerts:1:cleanup.policy=compact
   streamwatch.rule-status:1 streamwatch.rules:1:cleanup.policy=compact)
 
 # Component name -> main class; the class also identifies the process behind a pid file.
