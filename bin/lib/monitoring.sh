@@ -45,7 +45,7 @@ start_alertmanager() {
   STARTED+=(alertmanager)
   wait_until "$TOOL_TIMEOUT" "Alertmanager on port $ALERTMANAGER_PORT" "$pid" "$log" \
     http_get "$ALERTMANAGER_PORT" /-/ready
-  say "Alertmanager: http://localhost:$ALERTMANAGER_PORT (notifications: $(rel "$LOGS")/notifications.log)"
+  say "Alertmanager: http://localhost:$ALERTMANAGER_PORT (API; amtool --alertmanager.url=http://localhost:$ALERTMANAGER_PORT alert query; notifications: $(rel "$LOGS")/notifications.log)"
 }
 
 # The bridge from the alerts topic to Alertmanager: streamwatch alertmanager.
@@ -85,7 +85,7 @@ start_prometheus() {
   STARTED+=(prometheus)
   wait_until "$TOOL_TIMEOUT" "Prometheus on port $PROMETHEUS_PORT" "$pid" "$log" \
     http_get "$PROMETHEUS_PORT" /-/ready
-  say "Prometheus: http://localhost:$PROMETHEUS_PORT (alerting rules: http://localhost:$PROMETHEUS_PORT/alerts)"
+  say "Prometheus: http://localhost:$PROMETHEUS_PORT (alerting rules: http://localhost:$PROMETHEUS_PORT/classic/alerts)"
 }
 
 # port_free_for <what> <port...>: true if every port is free, else a warning naming the first.
