@@ -7,7 +7,9 @@
 # SW_KAFKA_PORT (19092; the controller uses the next port), SW_WEB_UI_PORT (8081),
 # SW_FLINK_RPC_PORT (6123, the JobManager's; the TaskManager uses the next port),
 # SW_FLINK_METRICS_PORT (9249, the JobManager's Prometheus port; the TaskManager uses the next),
-# JAVA, MVN. The port variables let a second cluster (e.g. a test run) live beside the default one.
+# SW_PROMETHEUS_PORT (9090), SW_ALERTMANAGER_PORT (9093), SW_WEBHOOK_PORT (9097, the playground's
+# Alertmanager receiver), JAVA, MVN. The port variables let a second cluster (e.g. a test run)
+# live beside the default one.
 
 WORK=${SW_WORK:-$ROOT/.playground}
 case $WORK in /*) ;; *) WORK="$ROOT/$WORK" ;; esac
@@ -26,6 +28,9 @@ JM_RPC_PORT=${SW_FLINK_RPC_PORT:-6123}
 TM_RPC_PORT=$((JM_RPC_PORT + 1))
 JM_METRICS_PORT=${SW_FLINK_METRICS_PORT:-9249}
 TM_METRICS_PORT=$((JM_METRICS_PORT + 1))
+PROMETHEUS_PORT=${SW_PROMETHEUS_PORT:-9090}
+ALERTMANAGER_PORT=${SW_ALERTMANAGER_PORT:-9093}
+WEBHOOK_PORT=${SW_WEBHOOK_PORT:-9097}
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 JAVA=${JAVA:-java}
 MVN=${MVN:-mvn}
@@ -43,12 +48,14 @@ STOP_TIMEOUT=20
 # name:partitions[:config=value,...]. The input topics take records up to 2 MiB (+ 1 KiB for the
 # batch's overhead), above the job's limits.max_record_size (1 MiB by default): a larger record
 # still reaches the job and goes to the dead-letter topic as "oversized", where the broker's
-# default (1 MiB + 12 bytes) would refuse it at produce time. See the README ("Topics").
+# default (1 MiB + 12 bytes) would refuse it at produce time. See the README ("Topics"). The alerts
+# topic is compacted (its records are keyed by fingerprint): the Alertmanager bridge rebuilds the
+# firing alerts from it at start, however old they are (README, "Alertmanager").
 INPUT_MAX_MESSAGE_BYTES=2098176
 TOPICS=("logs:2:max.message.bytes=$INPUT_MAX_MESSAGE_BYTES"
   "metrics:2:max.message.bytes=$INPUT_MAX_MESSAGE_BYTES"
   streamwatch.log-aggregates:1 streamwatch.metric-aggregates:1
-  streamwatch.dead-letter:1 streamwatch.late-events:1 streamwatch.alerts:1
+  streamwatch.dead-letter:1 streamwatch.late-events:1 streamwatch.alerts:1:cleanup.policy=compact
   streamwatch.rule-status:1 streamwatch.rules:1:cleanup.policy=compact)
 
 # Component name -> main class; the class also identifies the process behind a pid file.
@@ -59,9 +66,14 @@ declare -A MAIN_CLASS=(
   [generator]=io.streamwatch.tools.SampleGenerator
   [job]=io.streamwatch.Streamwatch
   [tail]=io.streamwatch.tools.AggregateTail
+  [bridge]=io.streamwatch.Streamwatch
+  [webhook]=io.streamwatch.tools.WebhookPrinter
+  # Binaries: their storage folder in this work directory tells them apart.
+  [prometheus]="--storage.tsdb.path=$WORK/prometheus/data"
+  [alertmanager]="--storage.path=$WORK/alertmanager/data"
 )
 # "job" is the --local MiniCluster JVM; on the cluster the job lives in the TaskManager.
-STOP_ORDER=(tail generator job taskmanager jobmanager broker)
+STOP_ORDER=(tail bridge generator job prometheus alertmanager webhook taskmanager jobmanager broker)
 
 # The job jar the build makes (shaded; not the original-*.jar).
 job_jar() {

@@ -1,5 +1,6 @@
 package io.streamwatch;
 
+import io.streamwatch.cli.AlertmanagerCommand;
 import io.streamwatch.cli.BacktestCommand;
 import io.streamwatch.cli.ConfigOptions;
 import io.streamwatch.cli.LoadedJob;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Unmatched;
             TestRulesCommand.class,
             BacktestCommand.class,
             PatternsCommand.class,
+            AlertmanagerCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {

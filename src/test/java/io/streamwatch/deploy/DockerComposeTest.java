@@ -190,7 +190,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void everyMetricTheDashboardQueriesIsRegisteredByTheJob() throws Exception {
+    void everyMetricTheDashboardAndTheAlertingRulesQueryIsRegisteredByTheJob() throws Exception {
         Set<String> queried = new TreeSet<>();
         dashboard()
                 .get("panels")
@@ -206,6 +206,15 @@ class DockerComposeTest {
                                                     }
                                                 }));
         assertThat(queried).hasSizeGreaterThanOrEqualTo(8);
+        Set<String> inRules = new TreeSet<>();
+        for (String expr : PrometheusRulesTest.expressions()) {
+            Matcher m = METRIC.matcher(expr);
+            while (m.find()) {
+                inRules.add(m.group());
+            }
+        }
+        assertThat(inRules).hasSizeGreaterThanOrEqualTo(8);
+        queried.addAll(inRules);
 
         Set<String> registered = metricNamesOfAJobRun();
         assertThat(registered)

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Timeout;
  * command line, no open port.
  *
  * <p>The playground runs with {@code --no-build --no-job}: broker, JobManager, TaskManager,
- * generator and tail, everything but the job (which adds minutes and is stopped by the same loop).
- * Its own work directory and ports, so it can run beside a playground or a benchmark.
+ * generator and tail (and Prometheus, Alertmanager, its webhook printer and the bridge where they
+ * are installed), everything but the job (which adds minutes and is stopped by the same loop). Its
+ * own work directory and ports, so it can run beside a playground or a benchmark.
  */
 class ClosedOutputCleanupTest {
 
@@ -44,6 +45,10 @@ class ClosedOutputCleanupTest {
     private static final int WEB_UI_PORT = 8291;
     private static final int RPC_PORT = 6323;
     private static final int METRICS_PORT = 9449;
+    // Prometheus, Alertmanager and its webhook, which the playground starts where installed.
+    private static final int PROMETHEUS_PORT = 9490;
+    private static final int ALERTMANAGER_PORT = 9493;
+    private static final int WEBHOOK_PORT = 9497;
     private static final int[] PORTS = {
         KAFKA_PORT,
         KAFKA_PORT + 1,
@@ -51,7 +56,10 @@ class ClosedOutputCleanupTest {
         RPC_PORT,
         RPC_PORT + 1,
         METRICS_PORT,
-        METRICS_PORT + 1
+        METRICS_PORT + 1,
+        PROMETHEUS_PORT,
+        ALERTMANAGER_PORT,
+        WEBHOOK_PORT
     };
     private static final String BOOTSTRAP = "127.0.0.1:" + KAFKA_PORT;
     private static final Duration START_DEADLINE = Duration.ofMinutes(5);
@@ -147,6 +155,9 @@ class ClosedOutputCleanupTest {
         pb.environment().put("SW_WEB_UI_PORT", Integer.toString(WEB_UI_PORT));
         pb.environment().put("SW_FLINK_RPC_PORT", Integer.toString(RPC_PORT));
         pb.environment().put("SW_FLINK_METRICS_PORT", Integer.toString(METRICS_PORT));
+        pb.environment().put("SW_PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT));
+        pb.environment().put("SW_ALERTMANAGER_PORT", Integer.toString(ALERTMANAGER_PORT));
+        pb.environment().put("SW_WEBHOOK_PORT", Integer.toString(WEBHOOK_PORT));
         return pb;
     }
 
