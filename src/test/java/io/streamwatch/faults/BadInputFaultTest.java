@@ -772,6 +772,17 @@ class BadInputFaultTest {
         return byKey;
     }
 
+    /** A metric aggregate's key in the model: name, service, host and window start. */
+    private static String metricKey(JsonNode a) {
+        return a.get("name").asText()
+                + "|"
+                + a.get("group").get("service").asText()
+                + "|"
+                + a.get("group").get("host").asText()
+                + "@"
+                + a.get("window_start").asText();
+    }
+
     /**
      * Each metric aggregate's mean against the model's sum over count, and its p50, p90, p95 and
      * p99 within 1% (SPEC section 3) of the model's exact lower quantile: the value of rank floor(q
@@ -784,14 +795,7 @@ class BadInputFaultTest {
         List<String> wrong = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             JsonNode a = Json.parse(r.value());
-            String key =
-                    a.get("name").asText()
-                            + "|"
-                            + a.get("group").get("service").asText()
-                            + "|"
-                            + a.get("group").get("host").asText()
-                            + "@"
-                            + a.get("window_start").asText();
+            String key = metricKey(a);
             List<Double> vs = values.get(key);
             if (vs == null) {
                 continue; // reported by the comparison of the aggregates
@@ -842,14 +846,7 @@ class BadInputFaultTest {
             v.put("sum", a.get("sum").asDouble());
             v.put("min", a.get("min").asDouble());
             v.put("max", a.get("max").asDouble());
-            String key =
-                    a.get("name").asText()
-                            + "|"
-                            + a.get("group").get("service").asText()
-                            + "|"
-                            + a.get("group").get("host").asText()
-                            + "@"
-                            + a.get("window_start").asText();
+            String key = metricKey(a);
             assertThat(out.put(key, v)).as("duplicate metric aggregate %s", key).isNull();
         }
         // The clock's own windows never close.

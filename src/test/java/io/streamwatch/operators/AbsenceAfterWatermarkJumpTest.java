@@ -13,6 +13,7 @@ import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.records.GroupKey;
 import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.RuleReader;
+import io.streamwatch.testing.Mailboxes;
 import io.streamwatch.testing.TestPipelines;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -31,7 +31,6 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.StreamTaskActionExecutor;
-import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
 import org.apache.flink.streaming.runtime.tasks.mailbox.MailboxExecutorImpl;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -178,14 +177,7 @@ class AbsenceAfterWatermarkJumpTest {
     }
 
     private static void runMails(TaskMailbox mailbox) throws Exception {
-        for (int n = 0; n < 100_000; n++) {
-            Optional<Mail> mail = mailbox.tryTake(TaskMailbox.MIN_PRIORITY);
-            if (mail.isEmpty()) {
-                return;
-            }
-            mail.get().run();
-        }
-        throw new AssertionError("the mails never end");
+        Mailboxes.runAll(mailbox);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, String, String> windowOperator()

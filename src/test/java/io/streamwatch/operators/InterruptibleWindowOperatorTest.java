@@ -2,9 +2,9 @@ package io.streamwatch.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwatch.testing.Mailboxes;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -17,8 +17,6 @@ import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
-import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
@@ -105,13 +103,6 @@ class InterruptibleWindowOperatorTest {
 
     private static void runMails(KeyedOneInputStreamOperatorTestHarness<String, String, String> h)
             throws Exception {
-        for (int n = 0; n < 100_000; n++) {
-            Optional<Mail> mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
-            if (mail.isEmpty()) {
-                return;
-            }
-            mail.get().run();
-        }
-        throw new AssertionError("the mails never end");
+        Mailboxes.runAll(h.getTaskMailbox());
     }
 }
