@@ -235,6 +235,11 @@ public final class TemplateMiner {
         return new Match(best.id, best.text(), false, generalized, null);
     }
 
+    /** The id a template's id stands for now: itself, or the template it was merged into. */
+    public String resolve(String id) {
+        return id;
+    }
+
     /** The template with this id, or null. */
     public String template(String id) {
         Cluster c = clusters.get(id);
