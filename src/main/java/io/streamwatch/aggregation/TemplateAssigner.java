@@ -143,10 +143,10 @@ public class TemplateAssigner extends KeyedProcessFunction<String, LogEvent, Log
         } else if (m.generalized()) {
             generalized.inc();
         }
-        Long written = c.writtenAt.get(m.id());
+        Long written = c.writtenAt.get(m.key());
         if (m.created() || m.generalized() || written == null || now - written >= REFRESH_MS) {
-            templates.put(m.id(), c.miner.templateState(m.id()));
-            c.writtenAt.put(m.id(), now);
+            templates.put(m.key(), c.miner.templateState(m.key()));
+            c.writtenAt.put(m.key(), now);
         }
         cachedTemplates += c.miner.size() - before;
         event.patternId = m.id();

@@ -1,11 +1,13 @@
 package io.streamwatch.aggregation;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Learns message templates online, so that one event whose variable part is a plain word (a user
@@ -94,17 +96,32 @@ public final class TemplateMiner {
      * @param template the template's text after this line (tokens joined by single spaces)
      * @param created the line started a new template
      * @param generalized the line matched an existing template and made it more general
-     * @param evicted the id of the template evicted to make room for a created one, or null
+     * @param evicted the state key of the template evicted to make room for a new one, or null
+     * @param key the state key of the template that took the line: the id itself, or for a form of
+     *     the template with another token count (see {@link TemplateState#of}) its own key
      */
     public record Match(
-            String id, String template, boolean created, boolean generalized, String evicted) {}
+            String id,
+            String template,
+            boolean created,
+            boolean generalized,
+            String evicted,
+            String key) {}
 
     /**
      * One template as plain data (a Flink POJO): what {@link #snapshot()} gives and {@link
      * #restore} takes.
      */
     public static final class TemplateState {
+        /** The state key: the template's id, or for another form of a template its own key. */
         public String id;
+
+        /**
+         * For another form of a template (the same event with more or fewer tokens: an optional
+         * part, a list or free text of varying length), the id it reports; null for a template.
+         * Absent in a state written before forms existed, which then restores as it was.
+         */
+        public String of;
 
         /** Tokens joined by single spaces (tokens never contain whitespace). */
         public String template;
@@ -117,6 +134,12 @@ public final class TemplateMiner {
         /** The miner's clock (lines added) when the template last took a line. */
         public long lastSeen;
 
+        /**
+         * Plain words seen at the template's variable positions (null in a state written before
+         * they were kept): they tell the miner which words are values in other templates too.
+         */
+        public List<String> values;
+
         public TemplateState() {}
     }
 
@@ -128,30 +151,26 @@ public final class TemplateMiner {
         public State() {}
     }
 
-    private static final class Node {
-        final Node parent;
-        final String key;
-        final Map<String, Node> children = new HashMap<>();
-        final List<Cluster> clusters = new ArrayList<>(2);
-
-        Node(Node parent, String key) {
-            this.parent = parent;
-            this.key = key;
-        }
-    }
-
     private static final class Cluster {
+        /** The state key: {@link #id}, or for another form of a template id~tokens. */
+        final String key;
+
+        /** The id it reports. */
         final String id;
+
         final String[] tokens;
-        final Node leaf;
+
+        /** Plain words seen at this template's variable positions (at most MAX_VALUES). */
+        final List<String> values = new ArrayList<>(2);
+
         long count;
         long lastSeen;
         String text;
 
-        Cluster(String id, String[] tokens, Node leaf) {
+        Cluster(String key, String id, String[] tokens) {
+            this.key = key;
             this.id = id;
             this.tokens = tokens;
-            this.leaf = leaf;
         }
 
         String text() {
@@ -163,9 +182,12 @@ public final class TemplateMiner {
     }
 
     private final Config config;
-    private final Node root = new Node(null, "");
+    // Templates by token count: a line is compared with every template of its length.
+    private final Map<Integer, List<Cluster>> byLength = new HashMap<>();
     // Least recently seen first: a template that takes a line is moved to the end.
     private final LinkedHashMap<String, Cluster> clusters = new LinkedHashMap<>();
+    // Plain words known to be variable values: how many templates list each in their values.
+    private final Map<String, Integer> knownValues = new HashMap<>();
     private long clock;
 
     public TemplateMiner() {
@@ -173,7 +195,47 @@ public final class TemplateMiner {
     }
 
     public TemplateMiner(Config config) {
+        this(config, EnumSet.allOf(Rule.class));
+    }
+
+    /**
+     * The rules that take this miner beyond Drain, each of which can be left out to measure what it
+     * does (MinerEvaluation in the tests); the job and the command use all of them.
+     */
+    enum Rule {
+        /** A similarity of exactly the threshold is not enough. */
+        STRICT_THRESHOLD,
+        /** Two different values (digits, placeholders, dotted names) are a variable position. */
+        VALUES_ARE_VARIABLES,
+        /** Short quoted strings keep their words; a quoted capitalized word must be equal. */
+        QUOTED_WORDS,
+        /** Words seen at variable positions of templates are values in other templates too. */
+        KNOWN_VALUES,
+        /** A word a template kept over {@link #CONFIRMED} lines is a constant of its event. */
+        CONFIRMED_CONSTANTS,
+        /** A line may join a template of another length where the two differ only in values. */
+        OTHER_LENGTHS,
+        /** Text after a colon that ends the line may vary in length. */
+        FREE_TEXT_TAIL
+    }
+
+    private final boolean strictThreshold;
+    private final boolean valuesAreVariables;
+    private final boolean quotedWords;
+    private final boolean knownValuesRule;
+    private final boolean confirmedConstants;
+    private final boolean otherLengths;
+    private final boolean freeTextTail;
+
+    TemplateMiner(Config config, Set<Rule> rules) {
         this.config = config;
+        this.strictThreshold = rules.contains(Rule.STRICT_THRESHOLD);
+        this.valuesAreVariables = rules.contains(Rule.VALUES_ARE_VARIABLES);
+        this.quotedWords = rules.contains(Rule.QUOTED_WORDS);
+        this.knownValuesRule = rules.contains(Rule.KNOWN_VALUES);
+        this.confirmedConstants = rules.contains(Rule.CONFIRMED_CONSTANTS);
+        this.otherLengths = rules.contains(Rule.OTHER_LENGTHS);
+        this.freeTextTail = rules.contains(Rule.FREE_TEXT_TAIL);
     }
 
     public Config config() {
@@ -193,46 +255,59 @@ public final class TemplateMiner {
      */
     public Match add(String message) {
         clock++;
-        String masked = PatternMasker.mask(firstLine(message));
+        String first = firstLine(message);
+        String masked =
+                quotedWords ? PatternMasker.maskKeepingQuotes(first) : PatternMasker.mask(first);
         String[] tokens = tokenize(masked);
-        Node leaf = descend(tokens, false);
-        Cluster best = leaf == null ? null : bestMatch(leaf.clusters, tokens);
-        if (best == null && config.depth() > 3 && tokens.length > 1) {
-            // A plain-word variable among the leading tokens (a user name, a service) routes a
-            // line away from its template: look in the sibling branches under its first token.
-            Node first = firstTokenNode(tokens);
-            if (first != null) {
-                List<Cluster> candidates = new ArrayList<>();
-                collect(first, leaf, candidates);
-                best = bestMatch(candidates, tokens);
+        List<Cluster> bucket = byLength.get(tokens.length);
+        Cluster best = bucket == null ? null : bestMatch(bucket, tokens);
+        if (best == null && otherLengths) {
+            Cluster other = alignedMatch(tokens);
+            if (other != null) {
+                // The event in another form: a template of this length reporting the same id.
+                String key = other.id + "~" + tokens.length;
+                Cluster existing = clusters.get(key);
+                if (existing != null) {
+                    touch(existing);
+                    return new Match(existing.id, existing.text(), false, false, null, key);
+                }
+                String evicted = makeRoom();
+                Cluster c = new Cluster(key, other.id, variantTokens(other.tokens, tokens));
+                insert(c);
+                return new Match(c.id, c.text(), false, true, evicted, key);
             }
         }
         if (best == null) {
-            if (leaf == null) {
-                leaf = descend(tokens, true);
-            }
-            String evicted = null;
-            if (clusters.size() >= config.maxTemplates()) {
-                evicted = evictEldest();
-                // Eviction may have pruned the branch we descended to.
-                leaf = descend(tokens, true);
-            }
-            Cluster c = new Cluster(newId(masked), tokens, leaf);
-            c.count = 1;
-            c.lastSeen = clock;
-            leaf.clusters.add(c);
-            clusters.put(c.id, c);
-            return new Match(c.id, c.text(), true, false, evicted);
+            String evicted = makeRoom();
+            String id = newId(masked);
+            Cluster c = new Cluster(id, id, tokens);
+            insert(c);
+            return new Match(c.id, c.text(), true, false, evicted, c.key);
         }
-        boolean generalized = generalize(best.tokens, tokens);
+        boolean generalized = generalize(best, tokens);
         if (generalized) {
             best.text = null;
         }
-        best.count++;
-        best.lastSeen = clock;
-        clusters.remove(best.id);
-        clusters.put(best.id, best);
-        return new Match(best.id, best.text(), false, generalized, null);
+        touch(best);
+        return new Match(best.id, best.text(), false, generalized, null, best.key);
+    }
+
+    private String makeRoom() {
+        return clusters.size() >= config.maxTemplates() ? evictEldest() : null;
+    }
+
+    private void insert(Cluster c) {
+        c.count = 1;
+        c.lastSeen = clock;
+        byLength.computeIfAbsent(c.tokens.length, k -> new ArrayList<>()).add(c);
+        clusters.put(c.key, c);
+    }
+
+    private void touch(Cluster c) {
+        c.count++;
+        c.lastSeen = clock;
+        clusters.remove(c.key);
+        clusters.put(c.key, c);
     }
 
     /** The id a template's id stands for now: itself, or the template it was merged into. */
@@ -240,7 +315,7 @@ public final class TemplateMiner {
         return id;
     }
 
-    /** The template with this id, or null. */
+    /** The template with this id (or state key), or null. */
     public String template(String id) {
         Cluster c = clusters.get(id);
         return c == null ? null : c.text();
@@ -260,22 +335,20 @@ public final class TemplateMiner {
      * One template as plain data, or null when there is none with this id: what a keyed store
      * writes when a template is created or changed, without snapshotting the whole miner.
      */
-    public TemplateState templateState(String id) {
-        Cluster c = clusters.get(id);
+    public TemplateState templateState(String key) {
+        Cluster c = clusters.get(key);
         return c == null ? null : state(c);
     }
 
     private static TemplateState state(Cluster c) {
         TemplateState t = new TemplateState();
-        t.id = c.id;
+        t.id = c.key;
+        t.of = c.key.equals(c.id) ? null : c.id;
         t.template = c.text();
         t.count = c.count;
         t.lastSeen = c.lastSeen;
-        List<String> path = new ArrayList<>();
-        for (Node n = c.leaf; n.parent != null; n = n.parent) {
-            path.add(0, n.key);
-        }
-        t.path = path;
+        t.path = List.of(Integer.toString(c.tokens.length));
+        t.values = new ArrayList<>(c.values);
         return t;
     }
 
@@ -293,98 +366,36 @@ public final class TemplateMiner {
         // A smaller max_templates than the state was made with keeps the most recent ones.
         int skip = Math.max(0, ts.size() - config.maxTemplates());
         for (TemplateState t : ts.subList(skip, ts.size())) {
-            Node n = m.relink(t.path);
-            Cluster c = new Cluster(t.id, tokenize(t.template), n);
+            // The template's own tokens place it (a state written by the tree-routed miner
+            // before has a longer path; its template text is all that is needed).
+            Cluster c = new Cluster(t.id, t.of == null ? t.id : t.of, tokenize(t.template));
             c.count = t.count;
             c.lastSeen = t.lastSeen;
-            n.clusters.add(c);
-            m.clusters.put(c.id, c);
+            if (t.values != null) {
+                for (String v : t.values) {
+                    if (c.values.size() < MAX_VALUES) {
+                        c.values.add(v);
+                        m.knownValues.merge(v, 1, Integer::sum);
+                    }
+                }
+            }
+            m.byLength.computeIfAbsent(c.tokens.length, k -> new ArrayList<>()).add(c);
+            m.clusters.put(c.key, c);
         }
         return m;
     }
 
-    /** The node at this path, created where missing. */
-    private Node relink(List<String> path) {
-        Node n = root;
-        for (String key : path) {
-            Node child = n.children.get(key);
-            if (child == null) {
-                child = new Node(n, key);
-                n.children.put(key, child);
-            }
-            n = child;
-        }
-        return n;
-    }
-
-    // ---- tree ------------------------------------------------------------------------------
-
-    private Node descend(String[] tokens, boolean create) {
-        Node n = child(root, Integer.toString(tokens.length), create, false);
-        int prefix = Math.min(config.depth() - 2, tokens.length);
-        for (int i = 0; i < prefix && n != null; i++) {
-            n = child(n, routeKey(tokens[i]), create, true);
-        }
-        return n;
-    }
-
-    /** The node of the first token (no creation), or null. */
-    private Node firstTokenNode(String[] tokens) {
-        Node n = root.children.get(Integer.toString(tokens.length));
-        return n == null ? null : child(n, routeKey(tokens[0]), false, true);
-    }
-
-    /** Every cluster in the subtree of {@code n}, except those of leaf {@code skip}. */
-    private static void collect(Node n, Node skip, List<Cluster> out) {
-        if (n != skip) {
-            out.addAll(n.clusters);
-        }
-        for (Node c : n.children.values()) {
-            collect(c, skip, out);
-        }
-    }
-
-    private Node child(Node n, String key, boolean create, boolean bounded) {
-        Node c = n.children.get(key);
-        if (c != null) {
-            return c;
-        }
-        if (bounded && !key.equals(WILDCARD)) {
-            Node wild = n.children.get(WILDCARD);
-            int room = config.maxChildren() - (wild == null ? 1 : 0);
-            if (!create || n.children.size() >= room) {
-                if (wild != null || !create) {
-                    return wild;
-                }
-                key = WILDCARD;
-            }
-        } else if (!create) {
-            return null;
-        }
-        Node fresh = new Node(n, key);
-        n.children.put(key, fresh);
-        return fresh;
-    }
-
-    /** The branch a leading token routes to. */
-    static String routeKey(String token) {
-        if (isDateWord(token)) {
-            return WILDCARD;
-        }
-        int n = token.length();
-        for (int i = 0; i < n; i++) {
-            char c = token.charAt(i);
-            if ((c >= '0' && c <= '9') || c == '<') {
-                return WILDCARD;
-            }
-            if (c == '=' && i > 0) {
-                return token.substring(0, i + 1);
-            }
-        }
-        return token;
-    }
-
     // ---- matching --------------------------------------------------------------------------
+
+    /**
+     * Lines a template must have taken before a plain word of it that no line has changed counts as
+     * a constant of the event: a line that differs there is another event (a variable word would
+     * most likely have changed by then).
+     */
+    static final int CONFIRMED = 3;
+
+    /** Plain words a template remembers from its variable positions. */
+    static final int MAX_VALUES = 8;
 
     private Cluster bestMatch(List<Cluster> candidates, String[] tokens) {
         Cluster best = null;
@@ -395,41 +406,268 @@ public final class TemplateMiner {
             int equal = 0;
             int params = 0;
             int counted = 0;
-            for (int i = 0; i < t.length; i++) {
+            boolean rejected = false;
+            for (int i = 0; i < t.length && !rejected; i++) {
                 String a = t[i];
+                String b = tokens[i];
                 if (isParam(a)) {
                     if (a.length() == WILDCARD.length()
-                            || tokens[i].startsWith(a.substring(0, a.length() - 3))) {
+                            || b.startsWith(a.substring(0, a.length() - WILDCARD.length()))) {
                         params++;
                         continue;
                     }
-                } else if (a.equals(tokens[i])) {
-                    if (!informative(a)) {
-                        // Equal masked values say nothing about the event (timestamps, ids).
-                        continue;
+                } else if (a.equals(b)) {
+                    if (informative(a)) {
+                        equal++;
+                        counted++;
                     }
-                    equal++;
-                } else if (isDateWord(a) && isDateWord(tokens[i])) {
                     continue;
-                } else if (i + 1 < t.length && namesValue(a, t[i + 1])) {
-                    // The word that names a masked value (relation "x", column "x") is part of
-                    // the event: different names, different events.
-                    counted = -1;
-                    break;
+                } else if (isDateWord(a) && isDateWord(b)) {
+                    continue;
+                }
+                boolean va = valueLike(a) || !informative(a);
+                boolean vb = valueLike(b) || !informative(b);
+                if (va && vb && valuesAreVariables) {
+                    // Two values (a host name and an address, two ids): a variable position.
+                    continue;
+                }
+                if ((quotedWords && (mustMatch(a) || mustMatch(b)))
+                        || (i + 1 < t.length
+                                && (namesValue(a, t[i + 1]) || namesValue(b, tokens[i + 1])))) {
+                    rejected = true;
+                    continue;
+                }
+                boolean ka = knownValuesRule && !va && knownValues.containsKey(a);
+                boolean kb = knownValuesRule && !vb && knownValues.containsKey(b);
+                if (ka && kb) {
+                    continue;
+                }
+                if (confirmedConstants && !ka && !kb && !isParam(a) && c.count >= CONFIRMED) {
+                    rejected = true;
+                    continue;
                 }
                 counted++;
             }
-            if (counted < 0) {
+            if (rejected) {
                 continue;
             }
             double sim = counted == 0 ? 1.0 : (double) equal / counted;
-            if (sim > bestSim || (sim == bestSim && params > bestParams)) {
+            if (sim > bestSim
+                    || (sim == bestSim && params > bestParams)
+                    || (sim == bestSim && params == bestParams && c.id.compareTo(best.id) < 0)) {
                 best = c;
                 bestSim = sim;
                 bestParams = params;
             }
         }
-        return bestSim >= config.similarity() ? best : null;
+        // Strictly above the threshold: at exactly one half, a template of two or four words
+        // takes any line that shares half of them, and one stray line spoils a whole group.
+        if (!strictThreshold) {
+            return bestSim >= config.similarity() ? best : null;
+        }
+        return bestSim > config.similarity() || bestSim == 1.0 ? best : null;
+    }
+
+    /** How many tokens more or fewer a line may have than a template it joins. */
+    static final int MAX_LENGTH_SHIFT = 4;
+
+    /**
+     * The template of another length that this line is a form of, or null: the two agree token by
+     * token from the start and from the end (equal, a variable of the template, or two values), and
+     * what lies between is variable: in the template only variables and values (none if the line
+     * has an optional part the template lacks), in the line only values and {@code key=value}
+     * fields, or anything where the template already has a variable there (free text, a list). At
+     * least two words must agree. The nearest length wins.
+     */
+    private Cluster alignedMatch(String[] tokens) {
+        int n = tokens.length;
+        for (int d = 1; d <= MAX_LENGTH_SHIFT; d++) {
+            Cluster best = null;
+            int bestWords = 0;
+            for (int len : new int[] {n - d, n + d}) {
+                List<Cluster> bucket = len > 0 ? byLength.get(len) : null;
+                if (bucket == null) {
+                    continue;
+                }
+                for (Cluster c : bucket) {
+                    int words = aligned(c.tokens, tokens);
+                    if (words > bestWords
+                            || (words == bestWords && words > 0 && c.key.compareTo(best.key) < 0)) {
+                        best = c;
+                        bestWords = words;
+                    }
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        return null;
+    }
+
+    /** The words on which template t and line l agree if l is a form of t (see above), else 0. */
+    private int aligned(String[] t, String[] l) {
+        int m = t.length;
+        int n = l.length;
+        int min = Math.min(m, n);
+        int words = 0;
+        int p = 0;
+        while (p < min && compatible(t[p], l[p])) {
+            if (t[p].equals(l[p]) && informative(t[p])) {
+                words++;
+            }
+            p++;
+        }
+        int s = 0;
+        while (s < min - p && compatible(t[m - 1 - s], l[n - 1 - s])) {
+            if (t[m - 1 - s].equals(l[n - 1 - s]) && informative(t[m - 1 - s])) {
+                words++;
+            }
+            s++;
+        }
+        if (words < 2) {
+            return 0;
+        }
+        if (freeTextTail && freeTail(t, l, p, s, words)) {
+            return words;
+        }
+        boolean templateVariable = false;
+        for (int i = p; i < m - s; i++) {
+            if (t[i].equals(WILDCARD)) {
+                templateVariable = true;
+            } else if (!valueLike(t[i])) {
+                return 0;
+            }
+        }
+        if (!templateVariable) {
+            for (int i = p; i < n - s; i++) {
+                if (!valueLike(l[i]) && l[i].indexOf('=') <= 0) {
+                    return 0;
+                }
+            }
+        }
+        return words;
+    }
+
+    /**
+     * Whether template t and line l agree up to a token that ends with a colon and differ in all
+     * that follows ({@code failed: disk full} / {@code failed: timeout}): a message that ends in
+     * free text, whose word count varies.
+     */
+    private static boolean freeTail(String[] t, String[] l, int p, int s, int words) {
+        return s == 0
+                && p > 0
+                && p < t.length
+                && p < l.length
+                && t[p - 1].endsWith(":")
+                && t.length - p < words
+                && l.length - p <= MAX_FREE_TAIL;
+    }
+
+    /** Tokens of free text a line may end with (see freeTail). */
+    static final int MAX_FREE_TAIL = 6;
+
+    /** Equal words over the first p and the last s tokens. */
+    private static int prefixWords(String[] t, String[] l, int p, int s) {
+        int words = 0;
+        for (int i = 0; i < p; i++) {
+            if (t[i].equals(l[i]) && informative(t[i])) {
+                words++;
+            }
+        }
+        for (int i = 1; i <= s; i++) {
+            if (t[t.length - i].equals(l[l.length - i]) && informative(t[t.length - i])) {
+                words++;
+            }
+        }
+        return words;
+    }
+
+    /** Tokens that may stand at the same place in a template and a line of its event. */
+    private static boolean compatible(String a, String b) {
+        if (a.equals(b) || a.equals(WILDCARD) || (isDateWord(a) && isDateWord(b))) {
+            return true;
+        }
+        if (isParam(a)) {
+            return b.startsWith(a.substring(0, a.length() - WILDCARD.length()));
+        }
+        return valueLike(a) && valueLike(b);
+    }
+
+    /**
+     * The tokens of a new form of template t from line l: the line's tokens, with the template's
+     * variables (and values that differ) over the agreeing start and end, and the part between a
+     * variable where the template has one there.
+     */
+    private String[] variantTokens(String[] t, String[] l) {
+        int m = t.length;
+        int n = l.length;
+        String[] out = l.clone();
+        int min = Math.min(m, n);
+        int p = 0;
+        while (p < min && compatible(t[p], l[p])) {
+            if (!t[p].equals(l[p])) {
+                out[p] = isParam(t[p]) ? t[p] : WILDCARD;
+            }
+            p++;
+        }
+        int s = 0;
+        while (s < min - p && compatible(t[m - 1 - s], l[n - 1 - s])) {
+            if (!t[m - 1 - s].equals(l[n - 1 - s])) {
+                String a = t[m - 1 - s];
+                out[n - 1 - s] = isParam(a) ? a : WILDCARD;
+            }
+            s++;
+        }
+        boolean templateVariable = freeTextTail && freeTail(t, l, p, s, prefixWords(t, l, p, s));
+        for (int i = p; i < m - s; i++) {
+            templateVariable |= t[i].equals(WILDCARD);
+        }
+        if (templateVariable) {
+            for (int i = p; i < n - s; i++) {
+                out[i] = WILDCARD;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A token that stands for a value rather than a word of the event: it has a digit or a
+     * placeholder, or a dot inside it (host names, packages, class and file names).
+     */
+    static boolean valueLike(String token) {
+        int n = token.length();
+        for (int i = 0; i < n; i++) {
+            char c = token.charAt(i);
+            if ((c >= '0' && c <= '9') || c == '<') {
+                return true;
+            }
+            if (c == '.' && i > 0 && i + 1 < n) {
+                char before = token.charAt(i - 1);
+                char after = token.charAt(i + 1);
+                if (Character.isLetterOrDigit(before) && Character.isLetterOrDigit(after)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A quoted word that starts with a capital letter: an HTTP method of a request line ({@code
+     * "GET}) or a state ({@code 'Active'}). Such a word tells events apart; a quoted name in lower
+     * case ({@code "orders"}) is treated as any word.
+     */
+    static boolean mustMatch(String token) {
+        if (token.length() < 3) {
+            return false;
+        }
+        char q = token.charAt(0);
+        if (q != '"' && q != '\'') {
+            return false;
+        }
+        char c = token.charAt(1);
+        return c >= 'A' && c <= 'Z';
     }
 
     private static final java.util.Set<String> DATE_WORDS =
@@ -492,6 +730,10 @@ public final class TemplateMiner {
                 return false;
             }
         }
+        if (next.length() > 1 && (next.charAt(0) == '"' || next.charAt(0) == '\'')) {
+            // A quoted value kept as it is (see PatternMasker#maskKeepingQuotes).
+            return true;
+        }
         int end = next.length();
         while (end > 0 && ",;:.".indexOf(next.charAt(end - 1)) >= 0) {
             end--;
@@ -518,8 +760,12 @@ public final class TemplateMiner {
         return token.endsWith(WILDCARD);
     }
 
-    /** Generalizes {@code template} in place where it differs from {@code tokens}. */
-    private static boolean generalize(String[] template, String[] tokens) {
+    /**
+     * Generalizes the template in place where it differs from {@code tokens}, and remembers the
+     * plain words seen at its variable positions.
+     */
+    private boolean generalize(Cluster c, String[] tokens) {
+        String[] template = c.tokens;
         boolean changed = false;
         for (int i = 0; i < template.length; i++) {
             String a = template[i];
@@ -529,6 +775,7 @@ public final class TemplateMiner {
             }
             if (isParam(a)) {
                 String key = a.substring(0, a.length() - WILDCARD.length());
+                remember(c, b.substring(Math.min(key.length(), b.length())));
                 if (key.isEmpty() || b.startsWith(key)) {
                     continue;
                 }
@@ -537,10 +784,30 @@ public final class TemplateMiner {
                 continue;
             }
             String key = commonKey(a, b);
+            if (key == null) {
+                remember(c, a);
+                remember(c, b);
+            } else {
+                remember(c, a.substring(key.length()));
+                remember(c, b.substring(key.length()));
+            }
             template[i] = key == null ? WILDCARD : key + WILDCARD;
             changed = true;
         }
         return changed;
+    }
+
+    /** Notes a plain word seen at a variable position of {@code c}. */
+    private void remember(Cluster c, String word) {
+        if (c.values.size() >= MAX_VALUES
+                || word.isEmpty()
+                || valueLike(word)
+                || !informative(word)
+                || c.values.contains(word)) {
+            return;
+        }
+        c.values.add(word);
+        knownValues.merge(word, 1, Integer::sum);
     }
 
     /** The {@code key=} both tokens start with, or null. */
@@ -567,14 +834,15 @@ public final class TemplateMiner {
         Iterator<Cluster> it = clusters.values().iterator();
         Cluster c = it.next();
         it.remove();
-        c.leaf.clusters.remove(c);
-        for (Node n = c.leaf; n.parent != null; n = n.parent) {
-            if (!n.clusters.isEmpty() || !n.children.isEmpty()) {
-                break;
-            }
-            n.parent.children.remove(n.key);
+        List<Cluster> bucket = byLength.get(c.tokens.length);
+        bucket.remove(c);
+        if (bucket.isEmpty()) {
+            byLength.remove(c.tokens.length);
         }
-        return c.id;
+        for (String v : c.values) {
+            knownValues.computeIfPresent(v, (k, n) -> n == 1 ? null : n - 1);
+        }
+        return c.key;
     }
 
     // ---- text ------------------------------------------------------------------------------

@@ -27,10 +27,18 @@ public final class MinerEvaluation {
 
     /** Measures one corpus with a fresh default miner. */
     public static Row measure(String corpus, List<LogCorpora.Labeled> lines) {
+        return measure(corpus, lines, java.util.EnumSet.allOf(TemplateMiner.Rule.class));
+    }
+
+    /** Measures one corpus with a default miner that applies only these rules. */
+    static Row measure(
+            String corpus,
+            List<LogCorpora.Labeled> lines,
+            java.util.Set<TemplateMiner.Rule> rules) {
         List<String> truth = new ArrayList<>();
         List<String> masked = new ArrayList<>();
         List<String> online = new ArrayList<>();
-        TemplateMiner miner = new TemplateMiner();
+        TemplateMiner miner = new TemplateMiner(config(), rules);
         for (LogCorpora.Labeled l : lines) {
             truth.add(l.event());
             masked.add(PatternMasker.mask(l.message()));
@@ -47,6 +55,16 @@ public final class MinerEvaluation {
                 GroupingAccuracy.of(truth, masked),
                 GroupingAccuracy.of(truth, online),
                 GroupingAccuracy.of(truth, finalIds));
+    }
+
+    /** The default configuration (a similarity from -Dsw.sim when exploring). */
+    static TemplateMiner.Config config() {
+        TemplateMiner.Config d = TemplateMiner.Config.defaults();
+        return new TemplateMiner.Config(
+                d.depth(),
+                Double.parseDouble(System.getProperty("sw.sim", "" + d.similarity())),
+                d.maxChildren(),
+                d.maxTemplates());
     }
 
     /** The rows of the system corpora, then of the older application corpora. */
@@ -105,7 +123,49 @@ public final class MinerEvaluation {
                 mean(rows, Row::finalIds));
     }
 
+    /** Each rule left out in turn: the systems average without it (what the rule does). */
+    static String ablation() throws IOException {
+        StringBuilder b =
+                new StringBuilder("| left out | systems | applications |\n| --- | --- | --- |\n");
+        List<java.util.Set<TemplateMiner.Rule>> variants = new ArrayList<>();
+        variants.add(java.util.EnumSet.allOf(TemplateMiner.Rule.class));
+        for (TemplateMiner.Rule r : TemplateMiner.Rule.values()) {
+            java.util.Set<TemplateMiner.Rule> without =
+                    java.util.EnumSet.allOf(TemplateMiner.Rule.class);
+            without.remove(r);
+            variants.add(without);
+        }
+        variants.add(java.util.EnumSet.noneOf(TemplateMiner.Rule.class));
+        for (java.util.Set<TemplateMiner.Rule> rules : variants) {
+            List<Row> sys = new ArrayList<>();
+            for (String name : SystemLogCorpora.NAMES) {
+                sys.add(measure(name, SystemLogCorpora.read(name), rules));
+            }
+            List<Row> app = new ArrayList<>();
+            for (String name : LogCorpora.NAMES) {
+                app.add(measure(name, LogCorpora.read(name), rules));
+            }
+            java.util.Set<TemplateMiner.Rule> out =
+                    java.util.EnumSet.allOf(TemplateMiner.Rule.class);
+            out.removeAll(rules);
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %.3f | %.3f |%n",
+                            out.isEmpty()
+                                    ? "nothing"
+                                    : out.size() > 1 ? "all" : out.iterator().next(),
+                            mean(sys, Row::online),
+                            mean(app, Row::online)));
+        }
+        return b.toString();
+    }
+
     public static void main(String[] args) throws IOException {
+        if (args.length == 1 && args[0].equals("--ablation")) {
+            System.out.print(ablation());
+            return;
+        }
         if (args.length > 0) {
             for (String corpus : args) {
                 explain(corpus);

@@ -156,6 +156,8 @@ class TemplateMinerTest {
             u.path = new ArrayList<>(t.path);
             u.count = t.count;
             u.lastSeen = t.lastSeen;
+            u.of = t.of;
+            u.values = t.values == null ? null : new ArrayList<>(t.values);
             c.templates.add(u);
         }
         return c;
