@@ -3,7 +3,6 @@ package io.streamwatch.aggregation;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +98,8 @@ public final class TemplateMiner {
      * @param evicted the state key of the template evicted to make room for a new one, or null
      * @param key the state key of the template that took the line: the id itself, or for a form of
      *     the template with another token count (see {@link TemplateState#of}) its own key
+     * @param merged the state keys of the templates merged into this one by this line (their ids
+     *     now {@link #resolve} to {@code id}); empty for most lines
      */
     public record Match(
             String id,
@@ -106,7 +107,18 @@ public final class TemplateMiner {
             boolean created,
             boolean generalized,
             String evicted,
-            String key) {}
+            String key,
+            List<String> merged) {
+        Match(
+                String id,
+                String template,
+                boolean created,
+                boolean generalized,
+                String evicted,
+                String key) {
+            this(id, template, created, generalized, evicted, key, List.of());
+        }
+    }
 
     /**
      * One template as plain data (a Flink POJO): what {@link #snapshot()} gives and {@link
@@ -140,6 +152,12 @@ public final class TemplateMiner {
          */
         public List<String> values;
 
+        /**
+         * Ids of the templates merged into this one, which resolve to its id (null or empty for
+         * none; absent in a state written before merges existed).
+         */
+        public List<String> merged;
+
         public TemplateState() {}
     }
 
@@ -162,6 +180,9 @@ public final class TemplateMiner {
 
         /** Plain words seen at this template's variable positions (at most MAX_VALUES). */
         final List<String> values = new ArrayList<>(2);
+
+        /** Ids merged into this template (at most MAX_MERGED, the latest kept). */
+        List<String> merged;
 
         long count;
         long lastSeen;
@@ -188,6 +209,8 @@ public final class TemplateMiner {
     private final LinkedHashMap<String, Cluster> clusters = new LinkedHashMap<>();
     // Plain words known to be variable values: how many templates list each in their values.
     private final Map<String, Integer> knownValues = new HashMap<>();
+    // The id each merged template's id resolves to.
+    private final Map<String, String> aliases = new HashMap<>();
     private long clock;
 
     public TemplateMiner() {
@@ -216,7 +239,9 @@ public final class TemplateMiner {
         /** A line may join a template of another length where the two differ only in values. */
         OTHER_LENGTHS,
         /** Text after a colon that ends the line may vary in length. */
-        FREE_TEXT_TAIL
+        FREE_TEXT_TAIL,
+        /** Rare templates that differ in one word only are merged (see mergeSiblings). */
+        MERGE_SIBLINGS
     }
 
     private final boolean strictThreshold;
@@ -226,6 +251,7 @@ public final class TemplateMiner {
     private final boolean confirmedConstants;
     private final boolean otherLengths;
     private final boolean freeTextTail;
+    private final boolean mergeSiblings;
 
     TemplateMiner(Config config, Set<Rule> rules) {
         this.config = config;
@@ -236,6 +262,7 @@ public final class TemplateMiner {
         this.confirmedConstants = rules.contains(Rule.CONFIRMED_CONSTANTS);
         this.otherLengths = rules.contains(Rule.OTHER_LENGTHS);
         this.freeTextTail = rules.contains(Rule.FREE_TEXT_TAIL);
+        this.mergeSiblings = rules.contains(Rule.MERGE_SIBLINGS);
     }
 
     public Config config() {
@@ -269,12 +296,19 @@ public final class TemplateMiner {
                 Cluster existing = clusters.get(key);
                 if (existing != null) {
                     touch(existing);
-                    return new Match(existing.id, existing.text(), false, false, null, key);
+                    return new Match(
+                            resolve(existing.id), existing.text(), false, false, null, key);
                 }
                 String evicted = makeRoom();
                 Cluster c = new Cluster(key, other.id, variantTokens(other.tokens, tokens));
                 insert(c);
-                return new Match(c.id, c.text(), false, true, evicted, key);
+                return new Match(resolve(c.id), c.text(), false, true, evicted, key);
+            }
+        }
+        if (best == null && mergeSiblings && bucket != null) {
+            Match merged = mergeSiblings(bucket, tokens);
+            if (merged != null) {
+                return merged;
             }
         }
         if (best == null) {
@@ -289,7 +323,7 @@ public final class TemplateMiner {
             best.text = null;
         }
         touch(best);
-        return new Match(best.id, best.text(), false, generalized, null, best.key);
+        return new Match(resolve(best.id), best.text(), false, generalized, null, best.key);
     }
 
     private String makeRoom() {
@@ -303,6 +337,19 @@ public final class TemplateMiner {
         clusters.put(c.key, c);
     }
 
+    /** Takes a template out of the miner (its aliases are moved by the caller). */
+    private void remove(Cluster c) {
+        clusters.remove(c.key);
+        List<Cluster> bucket = byLength.get(c.tokens.length);
+        bucket.remove(c);
+        if (bucket.isEmpty()) {
+            byLength.remove(c.tokens.length);
+        }
+        for (String v : c.values) {
+            knownValues.computeIfPresent(v, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
     private void touch(Cluster c) {
         c.count++;
         c.lastSeen = clock;
@@ -312,7 +359,117 @@ public final class TemplateMiner {
 
     /** The id a template's id stands for now: itself, or the template it was merged into. */
     public String resolve(String id) {
-        return id;
+        String to = aliases.get(id);
+        return to == null ? id : to;
+    }
+
+    /** Ids a template keeps of the templates merged into it (the latest). */
+    static final int MAX_MERGED = 32;
+
+    /**
+     * Lines each template of a merge may have had at most on average: a word that took many
+     * different values, each rarely, is a variable; a few words each seen often are constants of
+     * sibling events ({@code VM Started} / {@code VM Stopped}) and stay apart.
+     */
+    static final int RARE = 2;
+
+    /**
+     * When the line would start a new template but at least two templates of its length differ from
+     * it in one and the same plain word only, each of them rare, that word is a variable: they are
+     * merged into the one with the most lines, which takes the line. The other ids resolve to it
+     * from then on.
+     */
+    private Match mergeSiblings(List<Cluster> bucket, String[] tokens) {
+        Map<Integer, List<Cluster>> byPosition = new HashMap<>();
+        for (Cluster c : bucket) {
+            if (!c.key.equals(c.id)) {
+                continue;
+            }
+            int at = singleWordDifference(c.tokens, tokens);
+            if (at >= 0) {
+                byPosition.computeIfAbsent(at, k -> new ArrayList<>()).add(c);
+            }
+        }
+        List<Cluster> group = null;
+        for (List<Cluster> g : byPosition.values()) {
+            if (g.size() >= 2 && (group == null || g.size() > group.size())) {
+                group = g;
+            }
+        }
+        if (group == null) {
+            return null;
+        }
+        long lines = 0;
+        for (Cluster c : group) {
+            lines += c.count;
+        }
+        if (lines > (long) RARE * group.size() || constantWords(group.get(0).tokens) < 3) {
+            // Frequent words are constants; and a template needs words left after the merge.
+            return null;
+        }
+        group.sort(
+                (a, b) ->
+                        a.count != b.count ? Long.compare(b.count, a.count) : a.id.compareTo(b.id));
+        Cluster survivor = group.get(0);
+        List<String> mergedKeys = new ArrayList<>();
+        for (Cluster o : group.subList(1, group.size())) {
+            generalize(survivor, o.tokens);
+            survivor.count += o.count;
+            remove(o);
+            mergedKeys.add(o.key);
+            addAlias(survivor, o.id);
+            if (o.merged != null) {
+                for (String id : o.merged) {
+                    addAlias(survivor, id);
+                }
+            }
+        }
+        generalize(survivor, tokens);
+        survivor.text = null;
+        touch(survivor);
+        return new Match(survivor.id, survivor.text(), false, true, null, survivor.key, mergedKeys);
+    }
+
+    /** Plain words of a template (not variables or values). */
+    private static int constantWords(String[] tokens) {
+        int n = 0;
+        for (String t : tokens) {
+            if (!isParam(t) && !valueLike(t) && informative(t)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void addAlias(Cluster survivor, String id) {
+        if (survivor.merged == null) {
+            survivor.merged = new ArrayList<>(2);
+        }
+        if (survivor.merged.size() >= MAX_MERGED) {
+            aliases.remove(survivor.merged.remove(0));
+        }
+        survivor.merged.add(id);
+        aliases.put(id, survivor.id);
+    }
+
+    /**
+     * The one position where template t and line l differ in plain words, everything else agreeing
+     * (equal, a variable of the template, or two values); -1 if there is no such one.
+     */
+    private static int singleWordDifference(String[] t, String[] l) {
+        int at = -1;
+        for (int i = 0; i < t.length; i++) {
+            String a = t[i];
+            String b = l[i];
+            if (compatible(a, b)) {
+                continue;
+            }
+            if (at >= 0 || valueLike(a) || valueLike(b) || !informative(a) || !informative(b)) {
+                return -1;
+            }
+            at = i;
+        }
+        return at;
     }
 
     /** The template with this id (or state key), or null. */
@@ -349,6 +506,7 @@ public final class TemplateMiner {
         t.lastSeen = c.lastSeen;
         t.path = List.of(Integer.toString(c.tokens.length));
         t.values = new ArrayList<>(c.values);
+        t.merged = c.merged == null ? null : new ArrayList<>(c.merged);
         return t;
     }
 
@@ -377,6 +535,12 @@ public final class TemplateMiner {
                         c.values.add(v);
                         m.knownValues.merge(v, 1, Integer::sum);
                     }
+                }
+            }
+            if (t.merged != null && !t.merged.isEmpty()) {
+                c.merged = new ArrayList<>(t.merged);
+                for (String id : t.merged) {
+                    m.aliases.put(id, c.id);
                 }
             }
             m.byLength.computeIfAbsent(c.tokens.length, k -> new ArrayList<>()).add(c);
@@ -831,16 +995,12 @@ public final class TemplateMiner {
 
     /** Evicts the least recently seen template; returns its id. */
     private String evictEldest() {
-        Iterator<Cluster> it = clusters.values().iterator();
-        Cluster c = it.next();
-        it.remove();
-        List<Cluster> bucket = byLength.get(c.tokens.length);
-        bucket.remove(c);
-        if (bucket.isEmpty()) {
-            byLength.remove(c.tokens.length);
-        }
-        for (String v : c.values) {
-            knownValues.computeIfPresent(v, (k, n) -> n == 1 ? null : n - 1);
+        Cluster c = clusters.values().iterator().next();
+        remove(c);
+        if (c.merged != null) {
+            for (String id : c.merged) {
+                aliases.remove(id);
+            }
         }
         return c.key;
     }
