@@ -138,6 +138,11 @@ public class TemplateAssigner extends KeyedProcessFunction<String, LogEvent, Log
             templates.remove(m.evicted());
             c.writtenAt.remove(m.evicted());
         }
+        for (String merged : m.merged()) {
+            // Merged into m's template, whose entry (written below) lists the merged ids.
+            templates.remove(merged);
+            c.writtenAt.remove(merged);
+        }
         if (m.created()) {
             created.inc();
         } else if (m.generalized()) {

@@ -200,6 +200,15 @@ public class PatternsCommand implements Callable<Integer> {
                                         .add(message);
                         id = m.id();
                         template = m.template();
+                        // Merged templates count for the survivor in the summary (their ids
+                        // resolve to it from now on; lines printed before keep the old id).
+                        for (String merged : m.merged()) {
+                            Stat gone = stats.remove(merged);
+                            if (gone != null) {
+                                stats.computeIfAbsent(id, k -> new Stat(k, gone.example)).count +=
+                                        gone.count;
+                            }
+                        }
                     }
                     Stat s = stats.computeIfAbsent(id, k -> new Stat(k, message));
                     s.count++;
