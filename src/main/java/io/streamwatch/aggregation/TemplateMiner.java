@@ -188,10 +188,28 @@ public final class TemplateMiner {
         long lastSeen;
         String text;
 
+        /** Per token: it has a letter outside placeholders (see informative). */
+        final boolean[] informative;
+
+        /** Per token: a value or no word (see valueLike, informative). */
+        final boolean[] value;
+
         Cluster(String key, String id, String[] tokens) {
             this.key = key;
             this.id = id;
             this.tokens = tokens;
+            this.informative = new boolean[tokens.length];
+            this.value = new boolean[tokens.length];
+            refresh();
+        }
+
+        /** Recomputes the per-token flags after the tokens changed. */
+        void refresh() {
+            for (int i = 0; i < tokens.length; i++) {
+                informative[i] = informative(tokens[i]);
+                value[i] = !informative[i] || valueLike(tokens[i]);
+            }
+            text = null;
         }
 
         String text() {
@@ -320,7 +338,7 @@ public final class TemplateMiner {
         }
         boolean generalized = generalize(best, tokens);
         if (generalized) {
-            best.text = null;
+            best.refresh();
         }
         touch(best);
         return new Match(resolve(best.id), best.text(), false, generalized, null, best.key);
@@ -425,7 +443,7 @@ public final class TemplateMiner {
             }
         }
         generalize(survivor, tokens);
-        survivor.text = null;
+        survivor.refresh();
         touch(survivor);
         return new Match(survivor.id, survivor.text(), false, true, null, survivor.key, mergedKeys);
     }
@@ -562,6 +580,10 @@ public final class TemplateMiner {
     static final int MAX_VALUES = 8;
 
     private Cluster bestMatch(List<Cluster> candidates, String[] tokens) {
+        boolean[] lineValue = new boolean[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            lineValue[i] = !informative(tokens[i]) || valueLike(tokens[i]);
+        }
         Cluster best = null;
         double bestSim = -1;
         int bestParams = -1;
@@ -581,7 +603,7 @@ public final class TemplateMiner {
                         continue;
                     }
                 } else if (a.equals(b)) {
-                    if (informative(a)) {
+                    if (c.informative[i]) {
                         equal++;
                         counted++;
                     }
@@ -589,8 +611,8 @@ public final class TemplateMiner {
                 } else if (isDateWord(a) && isDateWord(b)) {
                     continue;
                 }
-                boolean va = valueLike(a) || !informative(a);
-                boolean vb = valueLike(b) || !informative(b);
+                boolean va = c.value[i];
+                boolean vb = lineValue[i];
                 if (va && vb && valuesAreVariables) {
                     // Two values (a host name and an address, two ids): a variable position.
                     continue;
@@ -618,7 +640,7 @@ public final class TemplateMiner {
             double sim = counted == 0 ? 1.0 : (double) equal / counted;
             if (sim > bestSim
                     || (sim == bestSim && params > bestParams)
-                    || (sim == bestSim && params == bestParams && c.id.compareTo(best.id) < 0)) {
+                    || (sim == bestSim && params == bestParams && c.key.compareTo(best.key) < 0)) {
                 best = c;
                 bestSim = sim;
                 bestParams = params;
