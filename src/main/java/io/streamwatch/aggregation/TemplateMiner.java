@@ -1073,10 +1073,49 @@ public final class TemplateMiner {
                 if (s.charAt(start) == '[' && s.charAt(i - 1) == ',') {
                     i = listEnd(s, start, i);
                 }
+                int unitEnd = unitEnd(s, start, i);
+                if (unitEnd > i) {
+                    i = unitEnd;
+                }
                 out.add(s.substring(start, i));
             }
         }
         return out.toArray(new String[0]);
+    }
+
+    /**
+     * Units that belong to the number before them: {@code <NUM> KB} is one value, so an optional
+     * {@code (1.2 KB)} or a {@code <1 sec} against {@code 00:01} is one token like any value.
+     */
+    private static final java.util.Set<String> UNITS =
+            java.util.Set.of(
+                    "B", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB", "bytes", "ms",
+                    "us", "ns", "s", "sec", "secs", "seconds", "min", "mins", "minutes", "h",
+                    "hours", "days", "%", "Mbps", "Gbps", "dBm");
+
+    /**
+     * Where a unit after the number token [start, end) ends (the unit joins the token), or {@code
+     * end} when none follows: one space, then a unit word, possibly with closing punctuation.
+     */
+    private static int unitEnd(String s, int start, int end) {
+        char last = s.charAt(end - 1);
+        if (!(last == '>' || (last >= '0' && last <= '9'))
+                || end + 1 >= s.length()
+                || s.charAt(end) != ' ') {
+            return end;
+        }
+        if (last == '>' && !s.startsWith(PatternMasker.NUM, end - PatternMasker.NUM.length())) {
+            return end;
+        }
+        int j = end + 1;
+        while (j < s.length() && s.charAt(j) > ' ') {
+            j++;
+        }
+        int word = j;
+        while (word > end + 1 && ").,;:".indexOf(s.charAt(word - 1)) >= 0) {
+            word--;
+        }
+        return UNITS.contains(s.substring(end + 1, word)) ? j : end;
     }
 
     /**
