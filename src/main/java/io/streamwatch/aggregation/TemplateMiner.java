@@ -11,45 +11,57 @@ import java.util.Set;
 /**
  * Learns message templates online, so that one event whose variable part is a plain word (a user
  * name, a block id, a state like {@code RUNNING}) is one pattern, which masking alone cannot do
- * (SPEC section 3). It is Drain (He et al., ICWS 2017) with {@link PatternMasker} as its first
- * stage:
+ * (SPEC section 3). It started as Drain (He et al., ICWS 2017) and goes beyond it where Drain
+ * groups real logs wrong with one setting (docs/PATTERNS.md measures each rule):
  *
  * <ol>
- *   <li>The message's first non-blank line is masked and split on whitespace into tokens (a
- *       bracketed {@code [a, b, c]} list is one token). A stack trace after the first line does not
- *       take part: its depth varies between occurrences of one event.
- *   <li>A fixed-depth parse tree routes the tokens: first by their count, then by the first {@code
- *       depth - 2} tokens. A token containing a digit or a placeholder routes to the wildcard
- *       branch {@code <*>}, a {@code key=value} token routes by its {@code key=}, and a node with
- *       {@code maxChildren} children sends further new tokens to the wildcard branch.
- *   <li>In the leaf, the template most similar to the tokens (equal tokens / token count; a
- *       wildcard position is not counted as equal, ties go to the template with more wildcards)
- *       takes the line if the similarity reaches the threshold, unless a word naming a quoted or
- *       numeric value differs ({@code relation <STR>} / {@code column <STR>}: two events). The
- *       sibling branches under the same first token are searched too. The template generalizes
- *       every position where it differs to {@code <*>} (or {@code key=<*>} when both tokens share
- *       the key). Otherwise the line starts a new template.
+ *   <li>The message's first non-blank line is masked ({@link PatternMasker#maskKeepingQuotes}:
+ *       short quoted strings keep their words) and split on whitespace into tokens; a bracketed
+ *       {@code [a, b, c]} list is one token, and so is a number with its unit ({@code <NUM> KB}).
+ *   <li>The line is compared with every template of its token count (no routing by leading tokens:
+ *       a variable first token would split an event). Similarity is the share of equal words among
+ *       the positions that are words on either side: a template's variables, two values (tokens
+ *       with a digit, a placeholder or a dot inside: addresses, host and class names), and two
+ *       words both known as values of some template's variable are left out.
+ *   <li>A line is refused by a template, whatever the similarity, where a quoted capitalized word
+ *       differs ({@code "GET} / {@code "POST}, {@code 'Active'}), where the word naming a quoted or
+ *       numeric value differs ({@code relation "x"} / {@code column "x"}), and where a word differs
+ *       that the template has kept for {@link #CONFIRMED} lines (a constant of its event). The most
+ *       similar template takes the line if its similarity is above the threshold (strictly: half of
+ *       two or four words is not enough) and generalizes where they differ to {@code <*>} ({@code
+ *       key=<*>} for two values of one key).
+ *   <li>Otherwise a template of another token count takes the line if the two agree from the start
+ *       and from the end and differ between only in values or where the template has a variable, or
+ *       in free text after a colon that ends the line: the event in another form (an optional part,
+ *       a list, a reason). The form is a template of its own, with its own state key, that reports
+ *       the first template's id.
+ *   <li>Otherwise, if two or more rare templates differ from the line in one and the same word
+ *       only, that word is a variable: they are merged into one, which takes the line; the merged
+ *       ids {@link #resolve} to it from then on. Otherwise the line starts a template.
  * </ol>
  *
  * <p>A template's id is fixed when it is created: the {@link PatternMasker#patternId} of its first
- * line's masked form (the id plain masking gives that line), so it does not change when the
- * template generalizes, and a template that is evicted and learned again gets its id back. On the
- * rare hash collision with a live template, the id of {@code masked + "#1"}, {@code "#2"}, ... is
- * taken.
+ * line's masked form, so it does not change when the template generalizes, and a template that is
+ * evicted and learned again gets its id back. On the rare hash collision with a live template, the
+ * id of {@code masked + "#1"}, {@code "#2"}, ... is taken.
  *
- * <p>State is bounded: at most {@code maxTemplates} templates; the least recently seen one is
- * evicted to make room. {@link #snapshot()} gives the whole state as plain data and {@link
- * #restore} rebuilds an equal miner from it, so the miner can live in Flink keyed state. Not
- * thread-safe: one miner per key.
+ * <p>State is bounded: at most {@code maxTemplates} templates (forms count), the least recently
+ * seen evicted to make room; each keeps at most {@link #MAX_VALUES} known values and {@link
+ * #MAX_MERGED} merged ids. {@link #snapshot()} gives the whole state as plain data and {@link
+ * #restore} rebuilds an equal miner from it, so the miner can live in Flink keyed state; a state
+ * written by the tree-routed miner before restores with its ids. Not thread-safe: one miner per
+ * key.
  */
 public final class TemplateMiner {
-    /** Drain's depth: root, token count, {@code depth - 2} leading tokens. */
+    /** Accepted for configurations of the tree-routed miner and ignored. */
     public static final int DEFAULT_DEPTH = 4;
 
-    /** Measured on the labeled corpora in the tests; see docs/PATTERNS.md. */
+    /** One setting for all kinds of logs, measured on the labeled corpora; see docs/PATTERNS.md. */
     public static final double DEFAULT_SIMILARITY = 0.5;
 
+    /** Accepted for configurations of the tree-routed miner and ignored. */
     public static final int DEFAULT_MAX_CHILDREN = 100;
+
     public static final int DEFAULT_MAX_TEMPLATES = 1000;
 
     /** A position where the lines of a template differ. */
@@ -58,9 +70,9 @@ public final class TemplateMiner {
     /**
      * The miner's parameters.
      *
-     * @param depth parse tree depth, at least 3 (root, token count, then {@code depth - 2} tokens)
-     * @param similarity the share of equal tokens (0 to 1) a line needs to join a template
-     * @param maxChildren children of a tree node before new tokens go to the wildcard branch
+     * @param depth at least 3; ignored (kept so that configurations of the tree-routed miner load)
+     * @param similarity the share of equal words (0 to 1) above which a line joins a template
+     * @param maxChildren at least 2; ignored (kept like depth)
      * @param maxTemplates templates kept; the least recently seen is evicted beyond
      */
     public record Config(int depth, double similarity, int maxChildren, int maxTemplates) {
