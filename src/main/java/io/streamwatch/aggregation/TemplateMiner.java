@@ -635,6 +635,9 @@ public final class TemplateMiner {
                     rejected = true;
                     continue;
                 }
+                // Whole tokens: user=root is not the known value root, since the value of a
+                // key=value field is as often a constant of the event (user=root beside
+                // user=<*>) as a variable.
                 boolean ka = knownValuesRule && !va && knownValues.containsKey(a);
                 boolean kb = knownValuesRule && !vb && knownValues.containsKey(b);
                 if (ka && kb) {
