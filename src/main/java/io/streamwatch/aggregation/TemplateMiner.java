@@ -24,12 +24,13 @@ import java.util.Set;
  *       with a digit, a placeholder or a dot inside: addresses, host and class names), and two
  *       words both known as values of some template's variable are left out.
  *   <li>A line is refused by a template, whatever the similarity, where a quoted capitalized word
- *       differs ({@code "GET} / {@code "POST}, {@code 'Active'}), where the word naming a quoted or
- *       numeric value differs ({@code relation "x"} / {@code column "x"}), and where a word differs
- *       that the template has kept for {@link #CONFIRMED} lines (a constant of its event). The most
- *       similar template takes the line if its similarity is above the threshold (strictly: half of
- *       two or four words is not enough) and generalizes where they differ to {@code <*>} ({@code
- *       key=<*>} for two values of one key).
+ *       differs ({@code "GET} / {@code "POST}, {@code 'Active'}), where a plain first word differs
+ *       (a message's first word is what it is about; a variable first token is a value), where the
+ *       word naming a quoted or numeric value differs ({@code relation "x"} / {@code column "x"}),
+ *       and where a word differs that the template has kept for {@link #CONFIRMED} lines (a
+ *       constant of its event). The most similar template takes the line if its similarity is above
+ *       the threshold (strictly: half of two or four words is not enough) and generalizes where
+ *       they differ to {@code <*>} ({@code key=<*>} for two values of one key).
  *   <li>Otherwise a template of another token count takes the line if the two agree from the start
  *       and from the end and differ between only in values or where the template has a variable, or
  *       in free text after a colon that ends the line: the event in another form (an optional part,
@@ -271,7 +272,9 @@ public final class TemplateMiner {
         /** Text after a colon that ends the line may vary in length. */
         FREE_TEXT_TAIL,
         /** Rare templates that differ in one word only are merged (see mergeSiblings). */
-        MERGE_SIBLINGS
+        MERGE_SIBLINGS,
+        /** A plain first word must be equal (a variable first token is a value). */
+        FIRST_WORD
     }
 
     private final boolean strictThreshold;
@@ -282,6 +285,7 @@ public final class TemplateMiner {
     private final boolean otherLengths;
     private final boolean freeTextTail;
     private final boolean mergeSiblings;
+    private final boolean firstWord;
 
     TemplateMiner(Config config, Set<Rule> rules) {
         this.config = config;
@@ -293,6 +297,7 @@ public final class TemplateMiner {
         this.otherLengths = rules.contains(Rule.OTHER_LENGTHS);
         this.freeTextTail = rules.contains(Rule.FREE_TEXT_TAIL);
         this.mergeSiblings = rules.contains(Rule.MERGE_SIBLINGS);
+        this.firstWord = rules.contains(Rule.FIRST_WORD);
     }
 
     public Config config() {
@@ -641,6 +646,12 @@ public final class TemplateMiner {
                 boolean ka = knownValuesRule && !va && knownValues.containsKey(a);
                 boolean kb = knownValuesRule && !vb && knownValues.containsKey(b);
                 if (ka && kb) {
+                    continue;
+                }
+                if (firstWord && i == 0 && !va && !vb) {
+                    // A message's first word is what it is about (its subject or verb): a
+                    // variable first token is a value (a package, a host, an address).
+                    rejected = true;
                     continue;
                 }
                 if (confirmedConstants && !ka && !kb && !isParam(a) && c.count >= CONFIRMED) {

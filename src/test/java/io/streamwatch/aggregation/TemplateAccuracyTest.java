@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
  * test's output ({@link MinerEvaluation}).
  */
 class TemplateAccuracyTest {
-    /** Online average on the system corpora with the defaults was 0.906: allow no regression. */
-    private static final double SYSTEMS_BAR = 0.90;
+    /** Online average on the system corpora with the defaults was 0.929: allow no regression. */
+    private static final double SYSTEMS_BAR = 0.92;
 
-    /** Online average on the application corpora with the defaults was 0.932. */
-    private static final double APPLICATIONS_BAR = 0.925;
+    /** Online average on the application corpora with the defaults was 0.930. */
+    private static final double APPLICATIONS_BAR = 0.92;
 
     @Test
     void theMinerGroupsTheCorporaFarBetterThanMasking() throws Exception {

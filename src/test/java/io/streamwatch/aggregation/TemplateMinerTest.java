@@ -182,6 +182,16 @@ class TemplateMinerTest {
     }
 
     @Test
+    void aPlainFirstWordTellsEventsApart() {
+        TemplateMiner m = new TemplateMiner();
+
+        String instruction = m.add("instruction TLB error interrupt").id();
+        String data = m.add("data TLB error interrupt").id();
+
+        assertThat(data).isNotEqualTo(instruction);
+    }
+
+    @Test
     void differentValuesAreAVariableWhateverTheirKind() {
         TemplateMiner m = new TemplateMiner();
 
