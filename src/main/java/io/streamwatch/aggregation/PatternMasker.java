@@ -107,9 +107,37 @@ public final class PatternMasker {
         }
     }
 
+    /**
+     * Like {@link #mask} except for short quoted strings: one of at most {@value
+     * #MAX_KEPT_QUOTED_WORDS} words keeps its quotes and has its content masked instead of becoming
+     * {@code <STR>}, so {@code "GET /v2/x HTTP/1.1"} gives {@code "GET <PATH> HTTP/<NUM>"} and
+     * {@code state 'Active'} stays as it is. The template miner uses this form: the method of a
+     * request line or a quoted state is what tells two events apart, and a quoted name the miner
+     * learns to be variable like any other word. Longer quoted strings (free text, user agents,
+     * queries) still become {@code <STR>}: their word count varies between lines of one event.
+     */
+    public static String maskKeepingQuotes(String message) {
+        if (message == null || message.isEmpty()) {
+            return "";
+        }
+        try {
+            return new Scanner(message, true).run();
+        } catch (RuntimeException e) {
+            return message;
+        }
+    }
+
+    /** Words a quoted string may have to keep its quotes in {@link #maskKeepingQuotes}. */
+    static final int MAX_KEPT_QUOTED_WORDS = 3;
+
+    /** {@link #maskKeepingQuotes} without the safety net, so that tests see its exceptions. */
+    static String scanKeepingQuotes(String message) {
+        return message == null ? "" : new Scanner(message, true).run();
+    }
+
     /** The scanner without the safety net, so that tests see its exceptions. */
     static String scan(String message) {
-        return message == null ? "" : new Scanner(message).run();
+        return message == null ? "" : new Scanner(message, false).run();
     }
 
     /**
@@ -258,11 +286,13 @@ public final class PatternMasker {
         private final String s;
         private final int n;
         private final StringBuilder out;
+        private final boolean keepQuotes;
         // From this index on there is no closing quote of that kind; keeps quote search linear.
         private int noDoubleCloseFrom = Integer.MAX_VALUE;
         private int noSingleCloseFrom = Integer.MAX_VALUE;
 
-        Scanner(String s) {
+        Scanner(String s, boolean keepQuotes) {
+            this.keepQuotes = keepQuotes;
             this.s = s;
             this.n = s.length();
             this.out = new StringBuilder(n + 16);
@@ -429,7 +459,13 @@ public final class PatternMasker {
                 if (c == '\\') {
                     j += 2;
                 } else if (c == q && (j + 1 == n || !isAlnum(s.charAt(j + 1)))) {
-                    out.append(STR);
+                    if (keepQuotes && words(i + 1, j) <= MAX_KEPT_QUOTED_WORDS) {
+                        out.append(q);
+                        out.append(new Scanner(s.substring(i + 1, j), false).run());
+                        out.append(q);
+                    } else {
+                        out.append(STR);
+                    }
                     return j + 1;
                 } else {
                     j++;
@@ -441,6 +477,20 @@ public final class PatternMasker {
                 noSingleCloseFrom = i;
             }
             return -1;
+        }
+
+        /** Whitespace-separated words in [p, q); 0 for a blank or empty range. */
+        private int words(int p, int q) {
+            int count = 0;
+            boolean inWord = false;
+            for (int j = p; j < q; j++) {
+                boolean blank = s.charAt(j) <= ' ';
+                if (!blank && !inWord) {
+                    count++;
+                }
+                inWord = !blank;
+            }
+            return count;
         }
 
         /** [ipv6] or [ipv6]:port at i; -1 if there is none. */
@@ -587,10 +637,9 @@ public final class PatternMasker {
                 char c = s.charAt(p);
                 if (!isAlnum(c)) {
                     if ((c == '-' || c == '+')
-                            && wordStart
-                            && p == start
                             && p + 1 < end
-                            && isDigit(s.charAt(p + 1))) {
+                            && isDigit(s.charAt(p + 1))
+                            && (p == start ? wordStart : signAfter(s.charAt(p - 1)))) {
                         p = run(p + 1, end, true);
                     } else {
                         out.append(c);
@@ -605,6 +654,15 @@ public final class PatternMasker {
                 }
                 p = run(p, end, false);
             }
+        }
+
+        /**
+         * Whether a {@code -} or {@code +} after this character inside a word is a sign: after
+         * {@code _} or {@code :} ({@code blk_-42}, {@code x:-5}), not after a letter, digit or dot
+         * ({@code web-1}, {@code 2024-01-01}, {@code 1.-2}).
+         */
+        private boolean signAfter(char before) {
+            return before == '_' || before == ':' || before == '@' || before == '%';
         }
 
         private boolean isUuid(int p, int end) {

@@ -138,15 +138,20 @@ public class TemplateAssigner extends KeyedProcessFunction<String, LogEvent, Log
             templates.remove(m.evicted());
             c.writtenAt.remove(m.evicted());
         }
+        for (String merged : m.merged()) {
+            // Merged into m's template, whose entry (written below) lists the merged ids.
+            templates.remove(merged);
+            c.writtenAt.remove(merged);
+        }
         if (m.created()) {
             created.inc();
         } else if (m.generalized()) {
             generalized.inc();
         }
-        Long written = c.writtenAt.get(m.id());
+        Long written = c.writtenAt.get(m.key());
         if (m.created() || m.generalized() || written == null || now - written >= REFRESH_MS) {
-            templates.put(m.id(), c.miner.templateState(m.id()));
-            c.writtenAt.put(m.id(), now);
+            templates.put(m.key(), c.miner.templateState(m.key()));
+            c.writtenAt.put(m.key(), now);
         }
         cachedTemplates += c.miner.size() - before;
         event.patternId = m.id();

@@ -97,17 +97,16 @@ public class PatternsCommand implements Callable<Integer> {
             names = "--depth",
             paramLabel = "N",
             description =
-                    "Parse tree depth, at least 3 (default: the pipeline's, else "
-                            + TemplateMiner.DEFAULT_DEPTH
-                            + ").")
+                    "Accepted for older configurations and ignored: the miner compares a line"
+                            + " with every template of its length (at least 3).")
     Integer depth;
 
     @Option(
             names = "--similarity",
             paramLabel = "S",
             description =
-                    "Share of equal tokens a line needs to join a template, 0 to 1 (default:"
-                            + " the pipeline's, else "
+                    "Share of equal words a line needs to join a template, 0 to 1; a line"
+                            + " needs more than this share (default: the pipeline's, else "
                             + TemplateMiner.DEFAULT_SIMILARITY
                             + ").")
     Double similarity;
@@ -115,10 +114,7 @@ public class PatternsCommand implements Callable<Integer> {
     @Option(
             names = "--max-children",
             paramLabel = "N",
-            description =
-                    "Children of a parse tree node (default: the pipeline's, else "
-                            + TemplateMiner.DEFAULT_MAX_CHILDREN
-                            + ").")
+            description = "Accepted for older configurations and ignored (at least 2).")
     Integer maxChildren;
 
     @Option(
@@ -200,6 +196,15 @@ public class PatternsCommand implements Callable<Integer> {
                                         .add(message);
                         id = m.id();
                         template = m.template();
+                        // Merged templates count for the survivor in the summary (their ids
+                        // resolve to it from now on; lines printed before keep the old id).
+                        for (String merged : m.merged()) {
+                            Stat gone = stats.remove(merged);
+                            if (gone != null) {
+                                stats.computeIfAbsent(id, k -> new Stat(k, gone.example)).count +=
+                                        gone.count;
+                            }
+                        }
                     }
                     Stat s = stats.computeIfAbsent(id, k -> new Stat(k, message));
                     s.count++;

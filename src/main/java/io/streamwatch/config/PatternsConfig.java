@@ -10,9 +10,9 @@ import java.time.Duration;
  * same templates from the same lines.
  *
  * @param mining learn templates online per group (the default); false counts plain masked patterns
- * @param depth parse tree depth, at least 3
+ * @param depth at least 3; ignored by the miner (kept so that older configurations load)
  * @param similarity share of equal tokens a line needs to join a template, 0 to 1
- * @param maxChildren children of a parse tree node before new tokens go to the wildcard branch
+ * @param maxChildren at least 2; ignored by the miner (kept like depth)
  * @param maxTemplates templates kept per group; the least recently seen is evicted beyond
  * @param ttl a template not seen for this long (processing time) is dropped from state
  */

@@ -716,9 +716,11 @@ public final class SampleRecords {
 
     /**
      * Error messages the steady state never logs, one per new-error incident: the first cycles use
-     * one template each; later rounds put a release code name in front ({@code [bravo] ...}), which
-     * the masker keeps as a word and the template miner routes by (its first token), so each is
-     * still a new pattern and a new template (after 8 x 27 incidents the names repeat).
+     * one template each; later rounds put a release code name in front and name the release in
+     * quotes at the end ({@code [bravo] ... in release 'Bravo'}). The miner takes one differing
+     * word for a variable, but a quoted capitalized word tells events apart and two differing words
+     * keep rare templates from merging, so each is still a new pattern and a new template (after 8
+     * x 27 incidents the names repeat).
      */
     static final class NovelErrors {
         private NovelErrors() {}
@@ -792,7 +794,17 @@ public final class SampleRecords {
                 return base;
             }
             String release = RELEASES.get(round - 1);
-            return new Template(base.logger(), v -> "[" + release + "] " + base.message().apply(v));
+            String quoted = Character.toUpperCase(release.charAt(0)) + release.substring(1);
+            return new Template(
+                    base.logger(),
+                    v ->
+                            "["
+                                    + release
+                                    + "] "
+                                    + base.message().apply(v)
+                                    + " in release '"
+                                    + quoted
+                                    + "'");
         }
 
         static int size() {

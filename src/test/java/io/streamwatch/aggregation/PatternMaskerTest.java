@@ -42,6 +42,9 @@ class PatternMaskerTest {
                 arguments("at Foo.bar(Foo.java:42)", "at Foo.bar(Foo.java:<NUM>)"),
                 // A sign only at the start of a word: inside it '-' separates.
                 arguments("range 1-5", "range <NUM>-<NUM>"),
+                // After '_' or ':' inside a word, '-' is a sign: the sign must not split ids.
+                arguments("blk_-1608999687919862906 served", "blk_<NUM> served"),
+                arguments("offset x:-5", "offset x:<NUM>"),
                 // Units separated by a space stay words; glued non-time units stay as suffix.
                 arguments("heap 512 MB", "heap <NUM> MB"),
                 arguments("heap 512MB, max 2.5GB", "heap <NUM>MB, max <NUM>GB"),
@@ -239,8 +242,31 @@ class PatternMaskerTest {
                 .isEqualTo(PatternMasker.patternId(PatternMasker.mask(b)));
     }
 
+    static Stream<Arguments> keptQuotes() {
+        return Stream.of(
+                // The method of a request line and a quoted state stay; values inside are masked.
+                arguments(
+                        "\"GET /v2/servers/detail HTTP/1.1\" status: 200",
+                        "\"GET <PATH> HTTP/<NUM>\" status: <NUM>"),
+                arguments("state 'Active'", "state 'Active'"),
+                arguments("relation \"orders_2024\" missing", "relation \"orders_<NUM>\" missing"),
+                // More than three words: free text, one placeholder as in mask.
+                arguments("ua \"Mozilla/5.0 (X11; Linux x86_64)\" ok", "ua <STR> ok"),
+                arguments("empty \"\" here", "empty \"\" here"),
+                // An apostrophe is no quote.
+                arguments("don't stop 3", "don't stop <NUM>"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @MethodSource("keptQuotes")
+    void maskKeepingQuotesKeepsTheWordsOfShortQuotedStrings(String message, String pattern) {
+        assertThat(PatternMasker.maskKeepingQuotes(message)).isEqualTo(pattern);
+        assertThat(PatternMasker.maskKeepingQuotes(pattern)).isEqualTo(pattern);
+    }
+
     @Test
     void nullAndEmptyGiveEmpty() {
+        assertThat(PatternMasker.maskKeepingQuotes(null)).isEmpty();
         assertThat(PatternMasker.mask(null)).isEmpty();
         assertThat(PatternMasker.mask("")).isEmpty();
     }
@@ -281,6 +307,9 @@ class PatternMaskerTest {
             assertThatCode(() -> PatternMasker.scan(s))
                     .as("input %s", s)
                     .doesNotThrowAnyException();
+            assertThatCode(() -> PatternMasker.scanKeepingQuotes(s))
+                    .as("input %s", s)
+                    .doesNotThrowAnyException();
         }
     }
 
@@ -312,6 +341,7 @@ class PatternMaskerTest {
     void handlesOneMegabyteInputs(String unit) {
         String s = unit.repeat((1 << 20) / unit.length());
         assertThatCode(() -> PatternMasker.scan(s)).doesNotThrowAnyException();
+        assertThatCode(() -> PatternMasker.scanKeepingQuotes(s)).doesNotThrowAnyException();
         assertThat(PatternMasker.mask(s)).isNotNull();
     }
 

@@ -282,6 +282,51 @@ class TemplateAssignerTest {
                 .isEqualTo("User carol logged in from <IP>");
     }
 
+    @Test
+    void mergedTemplatesLeaveTheStateAndTheirIdsResolveAfterARestore() throws Exception {
+        for (boolean rocksdb : List.of(false, true)) {
+            var h = harness(new TemplateAssigner("app-logs", CONFIG), 1, 0, null, rocksdb);
+            String a = error(h, "k", "Queue 'Orders' for tenant acme is full").patternId;
+            String b = error(h, "k", "Queue 'Payments' for tenant acme is full").patternId;
+            LogEvent c = error(h, "k", "Queue 'Emails' for tenant acme is full");
+
+            // The third value makes the word a variable: one template is left, listing the other.
+            assertThat(b).isNotEqualTo(a);
+            assertThat(c.patternId).isIn(a, b);
+            String merged = c.patternId.equals(a) ? b : a;
+            Map<String, TemplateMiner.TemplateState> entries = stored(h, CONFIG, "k");
+            assertThat(entries.keySet()).containsExactly(c.patternId);
+            assertThat(entries.get(c.patternId).merged).containsExactly(merged);
+
+            var restored =
+                    harness(
+                            new TemplateAssigner("app-logs", CONFIG),
+                            1,
+                            0,
+                            h.snapshot(1, 100),
+                            rocksdb);
+            LogEvent d = error(restored, "k", "Queue 'Audit' for tenant acme is full");
+            assertThat(d.patternId).as("rocksdb=%s", rocksdb).isEqualTo(c.patternId);
+            assertThat(d.pattern).isEqualTo("Queue <*> for tenant acme is full");
+        }
+    }
+
+    @Test
+    void aFormOfAnotherLengthHasItsOwnEntryAndKeepsTheIdAfterARestore() throws Exception {
+        var h = fresh();
+        String id = error(h, "k", "request done path=/a status=200").patternId;
+        LogEvent longer = error(h, "k", "request done path=/b status=500 user=alice");
+
+        assertThat(longer.patternId).isEqualTo(id);
+        Map<String, TemplateMiner.TemplateState> entries = stored(h, CONFIG, "k");
+        assertThat(entries).hasSize(2);
+        assertThat(entries.values()).extracting(t -> t.of).containsExactlyInAnyOrder(null, id);
+
+        var restored = harness(new TemplateAssigner("app-logs", CONFIG), 1, 0, h.snapshot(1, 100));
+        assertThat(error(restored, "k", "request done path=/c status=503 user=bob").patternId)
+                .isEqualTo(id);
+    }
+
     /** One key per subtask of {@code parallelism}, in subtask order. */
     private static String[] keysOnDifferentSubtasks(int parallelism) {
         String[] keys = new String[parallelism];

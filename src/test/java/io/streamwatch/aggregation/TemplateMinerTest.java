@@ -145,6 +145,155 @@ class TemplateMinerTest {
         assertThat(restored.snapshot()).usingRecursiveComparison().isEqualTo(original.snapshot());
     }
 
+    @Test
+    void atExactlyTheThresholdALineStartsItsOwnTemplate() {
+        TemplateMiner m = new TemplateMiner();
+
+        // Two words, one differs: a similarity of exactly 0.5.
+        String a = m.add("Stopping worker").id();
+        String b = m.add("Stopping mailer").id();
+
+        assertThat(b).isNotEqualTo(a);
+    }
+
+    @Test
+    void aWordATemplateKeptOverSeveralLinesIsAConstantOfItsEvent() {
+        TemplateMiner m = new TemplateMiner();
+        String started = null;
+        for (int i = 0; i < TemplateMiner.CONFIRMED; i++) {
+            started =
+                    m.add(
+                                    "[instance: 1b29a018-55bb-47b3-a1c6-20960"
+                                            + (10 + i)
+                                            + "c437b] VM Started (Lifecycle Event)")
+                            .id();
+        }
+
+        String stopped =
+                m.add(
+                                "[instance: 7b29a018-55bb-47b3-a1c6-2096018c437b] VM Stopped (Lifecycle Event)")
+                        .id();
+
+        assertThat(stopped).isNotEqualTo(started);
+        // A young template still takes a line that differs in one word of many.
+        TemplateMiner young = new TemplateMiner();
+        String alice = young.add("Order 12 placed by user alice with 3 items").id();
+        assertThat(young.add("Order 13 placed by user bob with 1 items").id()).isEqualTo(alice);
+    }
+
+    @Test
+    void aPlainFirstWordTellsEventsApart() {
+        TemplateMiner m = new TemplateMiner();
+
+        String instruction = m.add("instruction TLB error interrupt").id();
+        String data = m.add("data TLB error interrupt").id();
+
+        assertThat(data).isNotEqualTo(instruction);
+    }
+
+    @Test
+    void differentValuesAreAVariableWhateverTheirKind() {
+        TemplateMiner m = new TemplateMiner();
+
+        // A host name, a package and an address are values: the first token varies.
+        String a = m.add("com.example.mail: scheduler told me to run this job").id();
+        String b = m.add("org.acme.sync.Worker: scheduler told me to run this job").id();
+        String c = m.add("db1.example.org:5432 closed the connection").id();
+        String d = m.add("10.0.0.7:5432 closed the connection").id();
+
+        assertThat(b).isEqualTo(a);
+        assertThat(d).isEqualTo(c);
+    }
+
+    @Test
+    void theMethodOfAQuotedRequestAndAQuotedStateTellEventsApart() {
+        TemplateMiner m = new TemplateMiner();
+
+        String get =
+                m.add("10.0.0.1 \"GET /v2/abc/servers/detail HTTP/1.1\" status: 200 len: 1893")
+                        .id();
+        String get2 =
+                m.add("10.0.0.2 \"GET /v2/xyz/servers/detail HTTP/1.1\" status: 404 len: 12").id();
+        String post =
+                m.add("10.0.0.1 \"POST /v2/abc/servers/detail HTTP/1.1\" status: 200 len: 1893")
+                        .id();
+        String active = m.add("Account 12 state 'Active'").id();
+        String inactive = m.add("Account 13 state 'Inactive'").id();
+
+        assertThat(get2).isEqualTo(get);
+        assertThat(post).isNotEqualTo(get);
+        assertThat(inactive).isNotEqualTo(active);
+    }
+
+    @Test
+    void anOptionalValueOrFreeTextAtTheEndIsTheSameEventWithTheSameId() {
+        TemplateMiner m = new TemplateMiner();
+
+        TemplateMiner.Match plain = m.add("example.org:80 close, 1200 bytes sent, lifetime 00:01");
+        TemplateMiner.Match sized =
+                m.add("example.org:80 close, 1200 bytes (1.2 KB) sent, lifetime 00:02");
+        TemplateMiner.Match disk = m.add("Node n1 reported UNHEALTHY with details: disk full");
+        TemplateMiner.Match dirs =
+                m.add("Node n2 reported UNHEALTHY with details: local-dirs are bad");
+
+        assertThat(sized.id()).isEqualTo(plain.id());
+        // A form of another length has its own state entry that reports the template's id.
+        assertThat(sized.key()).isNotEqualTo(sized.id());
+        assertThat(m.templateState(sized.key()).of).isEqualTo(plain.id());
+        assertThat(dirs.id()).isEqualTo(disk.id());
+        assertThat(dirs.template())
+                .isEqualTo("Node n<NUM> reported UNHEALTHY with details: <*> <*> <*>");
+        // But a plain word more is another event.
+        assertThat(m.add("example.org:80 close, 1200 bytes sent, lifetime 00:01 by peer").id())
+                .isNotEqualTo(plain.id());
+    }
+
+    @Test
+    void rareTemplatesThatDifferInOneWordAreMergedAndTheirIdsResolveToTheSurvivor() {
+        TemplateMiner m = new TemplateMiner();
+
+        // Quoted capitalized words keep templates apart, until a third one shows the word varies.
+        String a = m.add("Queue 'Orders' for tenant acme is full").id();
+        String b = m.add("Queue 'Payments' for tenant acme is full").id();
+        TemplateMiner.Match c = m.add("Queue 'Emails' for tenant acme is full");
+
+        assertThat(b).isNotEqualTo(a);
+        assertThat(c.merged()).hasSize(1);
+        String survivor = c.id();
+        assertThat(survivor).isIn(a, b);
+        assertThat(m.resolve(a)).isEqualTo(survivor);
+        assertThat(m.resolve(b)).isEqualTo(survivor);
+        assertThat(c.template()).isEqualTo("Queue <*> for tenant acme is full");
+        assertThat(m.add("Queue 'Audit' for tenant acme is full").id()).isEqualTo(survivor);
+        // The aliases survive a snapshot and restore.
+        TemplateMiner restored = TemplateMiner.restore(m.config(), copy(m.snapshot()));
+        assertThat(restored.resolve(a)).isEqualTo(survivor);
+        assertThat(restored.resolve(b)).isEqualTo(survivor);
+        assertThat(restored.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aStateWrittenByTheTreeRoutedMinerRestoresWithItsIds() {
+        // What the previous miner wrote: a tree path of token count and leading tokens, and no
+        // values, forms or merged ids.
+        TemplateMiner.State old = new TemplateMiner.State();
+        old.clock = 10;
+        TemplateMiner.TemplateState t = new TemplateMiner.TemplateState();
+        t.id = "f8b51a16";
+        t.template = "User <*> logged in from <IP>";
+        t.path = List.of("6", "User", "<*>");
+        t.count = 9;
+        t.lastSeen = 10;
+        old.templates.add(t);
+
+        TemplateMiner m = TemplateMiner.restore(TemplateMiner.Config.defaults(), old);
+
+        TemplateMiner.Match carol = m.add("User carol logged in from 10.0.0.3");
+        assertThat(carol.id()).isEqualTo("f8b51a16");
+        assertThat(carol.created()).isFalse();
+        assertThat(m.resolve("f8b51a16")).isEqualTo("f8b51a16");
+    }
+
     /** A deep copy, as a state backend would give back. */
     private static TemplateMiner.State copy(TemplateMiner.State s) {
         TemplateMiner.State c = new TemplateMiner.State();
@@ -156,6 +305,9 @@ class TemplateMinerTest {
             u.path = new ArrayList<>(t.path);
             u.count = t.count;
             u.lastSeen = t.lastSeen;
+            u.of = t.of;
+            u.values = t.values == null ? null : new ArrayList<>(t.values);
+            u.merged = t.merged == null ? null : new ArrayList<>(t.merged);
             c.templates.add(u);
         }
         return c;

@@ -2,6 +2,7 @@ package io.streamwatch.bench;
 
 import io.streamwatch.aggregation.LogCorpora;
 import io.streamwatch.aggregation.PatternMasker;
+import io.streamwatch.aggregation.SystemLogCorpora;
 import io.streamwatch.aggregation.TemplateMiner;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,8 +10,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Lines per second of the pattern stage alone, single thread, over the labeled corpora: plain
- * masking (what the job does with {@code patterns.mining: false}: mask and hash) beside the
+ * Lines per second of the pattern stage alone, single thread, over the labeled corpora (the
+ * application corpora of {@link LogCorpora} and the system corpora of {@link SystemLogCorpora}):
+ * plain masking (what the job does with {@code patterns.mining: false}: mask and hash) beside the
  * template miner (masking included), in steady state (one miner per corpus that has learned its
  * templates, as a group's miner in the job has). Run by {@code bench/patterns}; prints the median
  * of several rounds and the spread.
@@ -30,6 +32,12 @@ public final class BenchPatterns {
         for (String name : LogCorpora.NAMES) {
             List<String> messages = new ArrayList<>();
             LogCorpora.read(name).forEach(l -> messages.add(l.message()));
+            corpora.add(messages);
+            lines += messages.size();
+        }
+        for (String name : SystemLogCorpora.NAMES) {
+            List<String> messages = new ArrayList<>();
+            SystemLogCorpora.read(name).forEach(l -> messages.add(l.message()));
             corpora.add(messages);
             lines += messages.size();
         }
