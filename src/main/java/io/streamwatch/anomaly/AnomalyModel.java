@@ -166,7 +166,11 @@ public final class AnomalyModel {
         }
         double score = Math.max(0, best - STATS_PENALTY);
         boolean ready = points >= s.warmup();
-        anomalous = ready && score >= (anomalous ? s.resolveLevel() : s.fireLevel());
+        anomalous =
+                ready
+                        && (anomalous
+                                ? score >= s.resolveLevel()
+                                : score >= s.fireLevel() && Math.abs(z) >= s.minDeviation());
         int side = dir < 0 || (dir == 0 && z < 0) ? 1 : 0;
         double bound = Double.NaN;
         if (anomalous) {
@@ -203,7 +207,7 @@ public final class AnomalyModel {
         // The spread changes more slowly than the level, and its estimate needs more points.
         double aSpread =
                 weight(dt, SPREAD_MEMORY * s.halfLifeMillis(), SPREAD_MEMORY * MIN_MEMORY_POINTS);
-        plain.learn(x - plain.level, a, aSpread, plainSpread, points > MIN_MEMORY_POINTS);
+        plain.learn(x - plain.level, a, aSpread, plainSpread, points <= MIN_MEMORY_POINTS);
         if (seasonalBaseline != null) {
             // The seasonal level is the day's mean: slow enough that the profile, not the level,
             // follows the day's curve.
@@ -218,7 +222,7 @@ public final class AnomalyModel {
                             as,
                             Math.min(as, aSpread),
                             seasonalSpread,
-                            points > MIN_MEMORY_POINTS);
+                            points <= MIN_MEMORY_POINTS);
             profile.learn(t, dt, history, r, seasonalSpread);
         }
         if (points < Integer.MAX_VALUE) {

@@ -20,6 +20,8 @@ import io.streamwatch.rules.Direction;
  * @param resolveLevel the score below which an anomalous key is calm again (hysteresis)
  * @param minSpread absolute floor of the spread, in the field's unit (0: none)
  * @param relativeSpreadFloor floor of the spread relative to the level's magnitude
+ * @param minDeviation the least deviation, in spreads, of the point that turns a quiet key
+ *     anomalous (the score decides; this only keeps a small deviation from firing on a run)
  */
 public record AnomalySettings(
         long halfLifeMillis,
@@ -29,7 +31,8 @@ public record AnomalySettings(
         double fireLevel,
         double resolveLevel,
         double minSpread,
-        double relativeSpreadFloor) {
+        double relativeSpreadFloor,
+        double minDeviation) {
 
     /** Default {@link #halfLifeMillis}: two hours. */
     public static final long DEFAULT_HALF_LIFE = 2 * 3_600_000L;
@@ -46,6 +49,9 @@ public record AnomalySettings(
     /** Default {@link #relativeSpreadFloor}: 1% of the level. */
     public static final double DEFAULT_RELATIVE_SPREAD_FLOOR = 0.01;
 
+    /** Default {@link #minDeviation}, in spreads. */
+    public static final double DEFAULT_MIN_DEVIATION = 3.0;
+
     /** Every parameter at its default. */
     public static final AnomalySettings DEFAULTS =
             new AnomalySettings(
@@ -56,7 +62,8 @@ public record AnomalySettings(
                     DEFAULT_FIRE_LEVEL,
                     DEFAULT_RESOLVE_LEVEL,
                     0,
-                    DEFAULT_RELATIVE_SPREAD_FLOOR);
+                    DEFAULT_RELATIVE_SPREAD_FLOOR,
+                    DEFAULT_MIN_DEVIATION);
 
     public AnomalySettings {
         if (halfLifeMillis <= 0) {
@@ -77,7 +84,8 @@ public record AnomalySettings(
                 level,
                 Math.min(resolveLevel, level),
                 minSpread,
-                relativeSpreadFloor);
+                relativeSpreadFloor,
+                minDeviation);
     }
 
     /** A copy with another half-life. */
@@ -90,7 +98,8 @@ public record AnomalySettings(
                 fireLevel,
                 resolveLevel,
                 minSpread,
-                relativeSpreadFloor);
+                relativeSpreadFloor,
+                minDeviation);
     }
 
     /** A copy with seasonality on or off. */
@@ -103,7 +112,8 @@ public record AnomalySettings(
                 fireLevel,
                 resolveLevel,
                 minSpread,
-                relativeSpreadFloor);
+                relativeSpreadFloor,
+                minDeviation);
     }
 
     /** A copy with another direction. */
@@ -116,7 +126,8 @@ public record AnomalySettings(
                 fireLevel,
                 resolveLevel,
                 minSpread,
-                relativeSpreadFloor);
+                relativeSpreadFloor,
+                minDeviation);
     }
 
     /** A copy with another warm-up. */
@@ -129,6 +140,7 @@ public record AnomalySettings(
                 fireLevel,
                 resolveLevel,
                 minSpread,
-                relativeSpreadFloor);
+                relativeSpreadFloor,
+                minDeviation);
     }
 }

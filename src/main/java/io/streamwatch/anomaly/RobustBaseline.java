@@ -13,6 +13,12 @@ final class RobustBaseline {
     static final double CLIP = 3.0;
 
     /**
+     * While the key is young its spread is uncertain: residuals are clipped only this far, so that
+     * a series that starts flat and then moves is learned in a few points.
+     */
+    static final double YOUNG_CLIP = 3 * CLIP;
+
+    /**
      * E|X| of a Gaussian is sigma times sqrt(2/pi): this turns a mean absolute residual into a
      * sigma.
      */
@@ -49,14 +55,14 @@ final class RobustBaseline {
     /**
      * Learns {@code residual} (the point minus what this baseline expected) with weight {@code a}
      * in (0, 1] into the level and {@code aSpread} into the spread, clipped to {@link #CLIP} times
-     * {@code effectiveSpread} if {@code clip} (not while the key is young and there is no spread to
-     * clip by yet, nor when the spread is 0: a baseline that clipped everything to 0 would never
-     * learn again); returns the residual learned.
+     * {@code effectiveSpread} ({@link #YOUNG_CLIP} while the key is {@code young}; not at all while
+     * the spread is 0: a baseline that clipped everything to 0 would never learn again); returns
+     * the residual learned.
      */
-    double learn(double residual, double a, double aSpread, double effectiveSpread, boolean clip) {
+    double learn(double residual, double a, double aSpread, double effectiveSpread, boolean young) {
         double r = residual;
-        if (clip && effectiveSpread > Double.MIN_NORMAL) {
-            double limit = CLIP * effectiveSpread;
+        if (effectiveSpread > Double.MIN_NORMAL) {
+            double limit = (young ? YOUNG_CLIP : CLIP) * effectiveSpread;
             r = Math.max(-limit, Math.min(limit, residual));
         }
         level += a * r;
