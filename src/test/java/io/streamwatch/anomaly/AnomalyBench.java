@@ -67,6 +67,18 @@ public final class AnomalyBench {
                         + " low false positives %.1f%n",
                 all.windowScore(),
                 all.windowScoreLowFp());
+        DetectionScorer.Figures ewma = DetectionScorer.score(corpus, AnomalyBench::ewmaFirings);
+        System.out.printf(
+                Locale.ROOT,
+                "the EWMA rule before (alpha 0.3, 3 sigmas, above, warm-up 5): recall %.3f,"
+                        + " %d firings, %d false (%.3f per series and day), window score %.1f,"
+                        + " low false positives %.1f%n",
+                ewma.recall(),
+                ewma.firings,
+                ewma.falseAlarms,
+                ewma.falseAlarmsPerDay(),
+                ewma.windowScore(),
+                ewma.windowScoreLowFp());
         if (System.getProperty("anomaly.worst") != null) {
             perSeries.entrySet().stream()
                     .sorted(
@@ -117,5 +129,36 @@ public final class AnomalyBench {
                                 fmt.apply(f.falseAlarmsPerDay()),
                                 fmt.apply(f.precision())));
         System.out.println();
+    }
+
+    /**
+     * The anomaly rule as it was before this model, at its defaults: an EWMA mean and variance
+     * (alpha 0.3) learning every window, firing above 3 standard deviations after 5 windows,
+     * resolving at the first window below.
+     */
+    static List<Integer> ewmaFirings(LabelledSeries s) {
+        List<Integer> out = new java.util.ArrayList<>();
+        double mean = 0;
+        double variance = 0;
+        long n = 0;
+        boolean was = false;
+        for (int i = 0; i < s.size(); i++) {
+            double x = s.values()[i];
+            boolean anomalous = n >= 5 && x - mean > 3 * Math.max(Math.sqrt(variance), 1e-9);
+            if (n == 0) {
+                mean = x;
+            } else {
+                double diff = x - mean;
+                double incr = 0.3 * diff;
+                mean += incr;
+                variance = 0.7 * (variance + diff * incr);
+            }
+            n++;
+            if (anomalous && !was) {
+                out.add(i);
+            }
+            was = anomalous;
+        }
+        return out;
     }
 }
