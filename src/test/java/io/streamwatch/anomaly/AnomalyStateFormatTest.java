@@ -45,6 +45,23 @@ class AnomalyStateFormatTest {
     }
 
     @Test
+    void theLayoutIsTheDocumentedOne() {
+        AnomalyModel m = new AnomalyModel(S);
+        for (int i = 0; i < 3; i++) {
+            m.observe(AnomalyModelTest.T0 + i * 60_000L, 7 + i, S);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(AnomalyStateFormat.encode(m));
+        assertThat(b.get(0)).isEqualTo((byte) 1);
+        // Flags: seasonal profiles kept (1), every value a whole number (8).
+        assertThat(b.get(1)).isEqualTo((byte) (1 | 8));
+        assertThat(b.getLong(2)).isEqualTo(AnomalyModelTest.T0);
+        assertThat(b.getLong(10)).isEqualTo(AnomalyModelTest.T0 + 120_000L);
+        assertThat(b.getInt(18)).isEqualTo(3);
+        // The plain level after 7, 8, 9 learned as a running mean.
+        assertThat(b.getDouble(30)).isEqualTo(8.0);
+    }
+
+    @Test
     void unknownVersionsAndOtherSeasonalityAreNotContinued() {
         AnomalyModel m = new AnomalyModel(S);
         m.observe(AnomalyModelTest.T0, 1, S);
