@@ -16,6 +16,9 @@ public class Alert {
     public String summary;
     public String description;
 
+    /** Annotations beside summary and description (anomaly rules: expected, spread, ...). */
+    public Map<String, String> annotations;
+
     /** Event time when the alert fired. */
     public long startsAt;
 

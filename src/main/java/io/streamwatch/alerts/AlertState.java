@@ -49,10 +49,24 @@ public class AlertState {
     public String description;
     public Double threshold;
 
-    // Anomaly rules: the EWMA baseline.
+    /**
+     * New-pattern rules: windows seen. (Anomaly rules kept their EWMA baseline here and in {@code
+     * mean} and {@code variance} before the model of {@link #anomaly}; Flink's POJO serializer
+     * drops those fields from state written then.)
+     */
     public long observations;
-    public double mean;
-    public double variance;
+
+    /**
+     * Anomaly rules: the key's model in {@link io.streamwatch.anomaly.AnomalyStateFormat} (null in
+     * state written before it: the model starts afresh).
+     */
+    public byte[] anomaly;
+
+    /**
+     * Anomaly rules: the firing alert's annotations beside summary and description (expected,
+     * spread, score, direction), kept for its resolve.
+     */
+    public Map<String, String> annotations;
 
     // Absence rules: the end of the newest window seen for the group.
     public long lastSeen;

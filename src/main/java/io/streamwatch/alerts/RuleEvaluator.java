@@ -1,6 +1,7 @@
 package io.streamwatch.alerts;
 
 import dev.cel.runtime.CelEvaluationException;
+import io.streamwatch.anomaly.Verdict;
 import io.streamwatch.config.ConfigProblem;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
@@ -9,7 +10,6 @@ import io.streamwatch.records.PatternCount;
 import io.streamwatch.records.Times;
 import io.streamwatch.rules.AggregateSchema;
 import io.streamwatch.rules.CompiledRule;
-import io.streamwatch.rules.Direction;
 import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.RuleJson;
 import io.streamwatch.rules.RuleKind;
@@ -283,52 +283,47 @@ public class RuleEvaluator
     private void anomaly(
             CompiledRule r, Observation o, Map<String, Object> vars, Collector<Alert> out)
             throws Exception {
-        RuleDefinition d = r.definition();
         if (!test(r, vars)) {
             return;
         }
         String sub = o.name == null ? "" : o.name;
-        AlertState st = state(r, sub);
+        AlertState stored = store.get(currentKey, r.name(), sub);
+        if (stored != null
+                && stored.status == AlertState.FIRING
+                && !r.version().equals(stored.ruleVersion)) {
+            // The rule reads differently than when it fired (a new rule file, or defaults that
+            // changed with a new version, as from the EWMA model to this one): its alert ends
+            // as a changed topic rule's does, rather than vanish with the old state.
+            emitResolved(
+                    stored,
+                    o.windowEnd,
+                    Double.NaN,
+                    "rule changed at " + Times.iso(o.windowEnd),
+                    "rule_changed",
+                    r.name(),
+                    o.pipeline);
+        }
+        AlertState st = current(stored, r);
         double x = value(r, vars);
-        if (st.lastWindowEnd == 0) {
-            // The first window of a key is usually partial (the job or the key started in it):
-            // it would skew the baseline, so it is only noted.
-            st.lastWindowEnd = o.windowEnd;
+        Verdict v = AnomalyRule.observe(AnomalyRule.settings(r.definition()), st, o, x);
+        if (v == null) {
             store.put(currentKey, r.name(), sub, st);
+            send(out);
             return;
         }
-        boolean anomalous = false;
-        double sd = Math.sqrt(st.variance);
-        double limit = d.sigmas() * Math.max(sd, 1e-9);
-        Double bound = null;
-        if (st.observations >= d.warmup()) {
-            double dev = x - st.mean;
-            anomalous =
-                    d.direction() == Direction.ABOVE
-                            ? dev > limit
-                            : d.direction() == Direction.BELOW
-                                    ? dev < -limit
-                                    : Math.abs(dev) > limit;
-            bound =
-                    d.direction() == Direction.BELOW || (d.direction() == Direction.BOTH && dev < 0)
-                            ? st.mean - limit
-                            : st.mean + limit;
+        // Annotations are those of the window that fires: a firing alert keeps its own.
+        if (st.status != AlertState.FIRING) {
+            st.annotations = AnomalyRule.annotations(v);
         }
-        Map<String, Object> extra = new HashMap<>(vars);
-        extra.put("mean", st.mean);
-        extra.put("stddev", sd);
-        // The baseline learns every window, so a lasting change becomes the new normal.
-        if (st.observations == 0) {
-            st.mean = x;
-            st.variance = 0;
-        } else {
-            double diff = x - st.mean;
-            double incr = d.alpha() * diff;
-            st.mean += incr;
-            st.variance = (1 - d.alpha()) * (st.variance + diff * incr);
+        // The threshold is the bound the firing window passed, kept while the alert fires.
+        Double bound =
+                st.status == AlertState.FIRING
+                        ? st.threshold
+                        : Double.isNaN(v.bound()) ? null : v.bound();
+        step(r, st, v.anomalous(), o, x, bound, null, AnomalyRule.templateValues(vars, v));
+        if (st.status != AlertState.FIRING) {
+            st.annotations = null;
         }
-        st.observations++;
-        step(r, st, anomalous, o, x, bound, null, extra);
         store.put(currentKey, r.name(), sub, st);
         send(out);
     }
@@ -809,6 +804,7 @@ public class RuleEvaluator
         a.labels = st.labels;
         a.summary = st.summary;
         a.description = st.description;
+        a.annotations = st.annotations;
         a.startsAt = st.startsAt;
         a.endsAt = endsAt;
         a.value = st.lastValue;

@@ -34,7 +34,8 @@ import picocli.CommandLine.Unmatched;
             "Runs the pipelines and rules (rule files, the live rules of the control topic, and any"
                     + " --rules candidates) over the input records whose Kafka timestamps fall in"
                     + " [--from, --to), in a local Flink. Prints how often each rule fired, when, and"
-                    + " for how long, and writes the alert transitions as JSON lines."
+                    + " for how long, how often per key and day, and writes the alert transitions"
+                    + " as JSON lines."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

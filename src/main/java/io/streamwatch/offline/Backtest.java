@@ -171,7 +171,10 @@ public final class Backtest {
                 alerts.add(a);
             }
         }
-        summarize(out, alerts, output.counts());
+        Map<String, Long> keys = new java.util.HashMap<>();
+        config.pipelines()
+                .forEach(p -> keys.put(p.name(), output.keys().getOrDefault(p.outputTopic(), 0L)));
+        summarize(out, alerts, output.counts(), keys);
         return alerts;
     }
 
@@ -183,7 +186,11 @@ public final class Backtest {
         return props;
     }
 
-    private void summarize(PrintWriter out, List<JsonNode> alerts, Map<String, Long> counts) {
+    private void summarize(
+            PrintWriter out,
+            List<JsonNode> alerts,
+            Map<String, Long> counts,
+            Map<String, Long> keysByPipeline) {
         long aggregates =
                 config.pipelines().stream()
                         .mapToLong(p -> counts.getOrDefault(p.outputTopic(), 0L))
@@ -232,6 +239,8 @@ public final class Backtest {
                                 s[0] == 0 ? "-" : Times.iso(s[1]),
                                 s[0] == 0 ? "-" : Times.iso(s[2]),
                                 io.streamwatch.config.Durations.format(Duration.ofMillis(s[3]))));
+        double days = (to - from) / 86_400_000.0;
+        FiringRates.print(out, FiringRates.of(alerts, keysByPipeline, days), days);
         out.flush();
     }
 }

@@ -38,8 +38,14 @@ public final class OfflineRun {
         this.rules = rules;
     }
 
-    /** What an offline run wrote: the kept records and the count of all, by topic. */
-    public record Output(Map<String, List<KafkaMessage>> records, Map<String, Long> counts) {}
+    /**
+     * What an offline run wrote: the kept records, the count of all, and the count of distinct
+     * record keys, by topic.
+     */
+    public record Output(
+            Map<String, List<KafkaMessage>> records,
+            Map<String, Long> counts,
+            Map<String, Long> keys) {}
 
     /** Runs the job to the end of {@code sources}' input and returns what it wrote, by topic. */
     public Map<String, List<KafkaMessage>> run(StreamwatchJob.Sources sources) throws Exception {
@@ -71,11 +77,14 @@ public final class OfflineRun {
         env.execute("Streamwatch offline run");
         Map<String, List<KafkaMessage>> out = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
+        Map<String, Long> keys = new HashMap<>();
         for (String t : topics) {
             out.computeIfAbsent(t, k -> new ArrayList<>()).addAll(CollectingSink.take(id, t));
             counts.merge(t, CollectingSink.count(id, t), Long::sum);
+            // (Two sinks of one topic: their key sets are counted apart; aggregates have one.)
+            keys.merge(t, CollectingSink.keys(id, t), Long::sum);
         }
-        return new Output(out, counts);
+        return new Output(out, counts, keys);
     }
 
     /** Sources that replay already decoded events, per pipeline, and no rule changes. */

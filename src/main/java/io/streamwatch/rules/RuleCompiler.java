@@ -214,7 +214,7 @@ public final class RuleCompiler {
             vars.addAll(List.of("pattern", "pattern_id", "example"));
         }
         if (d.kind() == RuleKind.ANOMALY) {
-            vars.addAll(List.of("mean", "stddev"));
+            vars.addAll(List.of("mean", "stddev", "expected", "spread", "score", "z", "direction"));
         }
         vars.addAll(d.labels().keySet());
         return vars;

@@ -17,10 +17,17 @@ import java.util.Map;
  *     window
  * @param absentFor absence rules: silence that fires the alert
  * @param field anomaly rules: the aggregate field watched
- * @param sigmas anomaly rules: k, how many standard deviations count as anomalous
- * @param warmup anomaly rules: windows observed before the rule may fire
- * @param alpha anomaly rules: EWMA weight of the newest window (0..1)
+ * @param sigmas anomaly rules: the least deviation, in robust spreads, that may fire
+ * @param warmup anomaly and new-pattern rules: windows observed before the rule may fire
+ * @param alpha anomaly rules: accepted for rules written before {@code half_life}; no effect
  * @param retention new-pattern rules: how long a seen pattern is remembered
+ * @param halfLife anomaly rules: event time after which a window weighs half in the baseline; null
+ *     for the default
+ * @param score anomaly rules: the calibrated score at which the key turns anomalous; null for the
+ *     default
+ * @param resolveScore anomaly rules: the score below which it is calm again; null for the default
+ * @param seasonality anomaly rules: {@code auto} or {@code none}; null for the default (auto)
+ * @param minSpread anomaly rules: the spread's absolute floor, in the field's unit; null for none
  */
 public record RuleDefinition(
         String name,
@@ -42,7 +49,12 @@ public record RuleDefinition(
         Direction direction,
         int warmup,
         double alpha,
-        Duration retention)
+        Duration retention,
+        Duration halfLife,
+        Double score,
+        Double resolveScore,
+        String seasonality,
+        Double minSpread)
         implements Serializable {
     /**
      * The longest {@code retention} a new-pattern rule may have. The evaluator forgets a pattern by

@@ -49,6 +49,21 @@ public final class RuleJson {
         n.put("warmup", d.warmup());
         n.put("alpha", d.alpha());
         n.put("retention", Durations.format(d.retention()));
+        // Written only when set, so that the version of every rule written before they existed
+        // stays the same.
+        if (d.halfLife() != null) {
+            n.put("half_life", Durations.format(d.halfLife()));
+        }
+        if (d.score() != null) {
+            n.put("score", d.score());
+        }
+        if (d.resolveScore() != null) {
+            n.put("resolve_score", d.resolveScore());
+        }
+        putIfSet(n, "seasonality", d.seasonality());
+        if (d.minSpread() != null) {
+            n.put("min_spread", d.minSpread());
+        }
         return n.toString();
     }
 

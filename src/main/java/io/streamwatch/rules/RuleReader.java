@@ -1,6 +1,7 @@
 package io.streamwatch.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamwatch.anomaly.AnomalySettings;
 import io.streamwatch.config.ConfigProblem;
 import io.streamwatch.config.Durations;
 import java.time.Duration;
@@ -37,7 +38,12 @@ public final class RuleReader {
                     "direction",
                     "warmup",
                     "alpha",
-                    "retention");
+                    "retention",
+                    "half_life",
+                    "score",
+                    "resolve_score",
+                    "seasonality",
+                    "min_spread");
 
     private final String source;
     private final List<ConfigProblem> problems;
@@ -109,24 +115,66 @@ public final class RuleReader {
         if (kind == RuleKind.ANOMALY && field == null) {
             problem("field", "is missing: the aggregate field to watch, e.g. total");
         }
-        Direction direction = Direction.ABOVE;
-        String dir = text(n, "direction", "above");
+        boolean anomaly = kind == RuleKind.ANOMALY;
+        // Anomaly rules watch both directions by default; the field means nothing to the other
+        // kinds, whose default stays as it was (it is part of every rule's version).
+        Direction direction = anomaly ? Direction.BOTH : Direction.ABOVE;
+        String dir = text(n, "direction", direction.name().toLowerCase(Locale.ROOT));
         try {
             direction = Direction.valueOf(dir.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             problem("direction", "\"" + dir + "\" is not one of above, below, both");
         }
         double sigmas = number(n, "sigmas", 3.0);
-        if (sigmas <= 0) {
-            problem("sigmas", "must be positive");
+        if (sigmas < 0) {
+            problem("sigmas", "must not be negative");
         }
         double alpha = number(n, "alpha", 0.3);
         if (alpha <= 0 || alpha > 1) {
             problem("alpha", "must be in (0, 1]");
         }
-        double warmup = number(n, "warmup", 5);
+        double warmup = number(n, "warmup", anomaly ? AnomalySettings.DEFAULT_WARMUP : 5);
         if (warmup < 1 || warmup != Math.rint(warmup)) {
             problem("warmup", "must be a whole number of windows >= 1");
+        }
+        Duration halfLife = duration(n, "half_life", null);
+        if (halfLife != null && (halfLife.isZero() || halfLife.isNegative())) {
+            problem("half_life", "must be positive, e.g. 2h");
+        }
+        Double score = n.has("score") ? number(n, "score", 0) : null;
+        Double resolveScore = n.has("resolve_score") ? number(n, "resolve_score", 0) : null;
+        double fire = score == null ? AnomalySettings.DEFAULT_FIRE_LEVEL : score;
+        double calm = resolveScore == null ? AnomalySettings.DEFAULT_RESOLVE_LEVEL : resolveScore;
+        if (score != null && score <= 0) {
+            problem("score", "must be positive: -log10 of a tail probability, e.g. 4");
+        }
+        if (resolveScore != null && resolveScore < 0) {
+            problem("resolve_score", "must not be negative");
+        }
+        if (calm > fire) {
+            problem(
+                    resolveScore != null ? "resolve_score" : "score",
+                    "resolve_score ("
+                            + calm
+                            + ") must not be above score ("
+                            + fire
+                            + "): the alert would resolve while it still fires");
+        }
+        String seasonality = text(n, "seasonality", null);
+        if (seasonality != null && !seasonality.equals("auto") && !seasonality.equals("none")) {
+            problem("seasonality", "\"" + seasonality + "\" is not one of auto, none");
+        }
+        Double minSpread = n.has("min_spread") ? number(n, "min_spread", 0) : null;
+        if (minSpread != null && minSpread < 0) {
+            problem("min_spread", "must not be negative");
+        }
+        if (!anomaly) {
+            for (String k :
+                    List.of("half_life", "score", "resolve_score", "seasonality", "min_spread")) {
+                if (n.has(k)) {
+                    problem(k, "only anomaly rules have " + k);
+                }
+            }
         }
         Double threshold = n.has("threshold") ? number(n, "threshold", 0) : null;
         Map<String, String> labels = new LinkedHashMap<>();
@@ -181,7 +229,12 @@ public final class RuleReader {
                         direction,
                         (int) warmup,
                         alpha,
-                        retention);
+                        retention,
+                        halfLife,
+                        score,
+                        resolveScore,
+                        seasonality,
+                        minSpread);
         return ok ? d : null;
     }
 
@@ -190,7 +243,7 @@ public final class RuleReader {
             case ABSENCE:
                 return "{{rule}}: no data for {{value|int}}s";
             case ANOMALY:
-                return "{{rule}}: {{value}} is far from its baseline {{mean}}";
+                return "{{rule}}: {{value}} is {{direction}} its expected {{expected}}";
             case NEW_PATTERN:
                 return "{{rule}}: new error pattern: {{pattern}}";
             default:
@@ -203,7 +256,7 @@ public final class RuleReader {
             case ABSENCE:
                 return "Nothing was received for this group for {{value|int}}s.";
             case ANOMALY:
-                return "Value {{value}}, baseline {{mean}} ± {{stddev}} (window {{window_start}} to {{window_end}}).";
+                return "Value {{value}}, expected {{expected}} ± {{spread}}, score {{score}} (window {{window_start}} to {{window_end}}).";
             case NEW_PATTERN:
                 return "First seen in window {{window_start}} to {{window_end}}, e.g. \"{{example}}\".";
             default:

@@ -23,6 +23,12 @@ public class AlertEncoder implements MapFunction<Alert, KafkaMessage> {
                             g.writeObjectFieldStart("annotations");
                             g.writeStringField("summary", a.summary);
                             g.writeStringField("description", a.description);
+                            if (a.annotations != null) {
+                                for (java.util.Map.Entry<String, String> e :
+                                        a.annotations.entrySet()) {
+                                    g.writeStringField(e.getKey(), e.getValue());
+                                }
+                            }
                             if (a.resolvedText != null) {
                                 g.writeStringField("resolved", a.resolvedText);
                             }

@@ -347,26 +347,118 @@ class RuleEvaluatorTest {
     }
 
     @Test
-    void anomalyWaitsForItsWarmupThenFiresBeyondKSigma() throws Exception {
+    void anomalyWaitsForItsWarmupThenFiresOnAClearOutlierWithItsFigures() throws Exception {
         open(
                 rule(
-                        "{name: RequestSpike, pipeline: app-logs, kind: anomaly, field: total, sigmas: 3, warmup: 5, alpha: 0.3}"));
-        observe(logs("checkout", 0, 1000, 0));
-        observe(logs("checkout", 1, 5000, 0)); // an outlier during warm-up never fires
-        long[] normal = {1000, 1040, 980, 1010, 990, 1020};
-        for (int i = 0; i < normal.length; i++) {
-            observe(logs("checkout", 2 + i, normal[i], 0));
+                        "{name: RequestSpike, pipeline: app-logs, kind: anomaly, field: total, warmup: 20}"));
+        observe(logs("checkout", 0, 1000, 0)); // the key's first window: only noted
+        java.util.Random r = new java.util.Random(1);
+        for (int w = 1; w < 200; w++) {
+            // An outlier during warm-up never fires.
+            long total = w == 5 ? 9000 : 1000 + Math.round(20 * r.nextGaussian());
+            observe(logs("checkout", w, total, 0));
         }
         assertThat(alerts()).isEmpty();
-        observe(logs("checkout", 8, 20000, 0));
+        observe(logs("checkout", 200, 20000, 0));
         assertThat(alerts())
                 .singleElement()
                 .satisfies(
                         a -> {
                             assertThat(a.status).isEqualTo("firing");
                             assertThat(a.value).isEqualTo(20000);
-                            assertThat(a.threshold).isGreaterThan(1000);
+                            assertThat(a.threshold).isBetween(1000.0, 20000.0);
+                            assertThat(a.annotations)
+                                    .containsEntry("direction", "above")
+                                    .containsKeys("expected", "spread", "score");
+                            assertThat(Double.parseDouble(a.annotations.get("expected")))
+                                    .isBetween(950.0, 1050.0);
+                            assertThat(a.summary)
+                                    .startsWith("RequestSpike: 20000 is above its expected ");
                         });
+        // One alert for the episode: it resolves once the key is calm, with the firing figures.
+        for (int w = 201; w < 204; w++) {
+            observe(logs("checkout", w, 1000 + Math.round(20 * r.nextGaussian()), 0));
+        }
+        List<Alert> out = alerts();
+        assertThat(out).extracting(a -> a.status).containsExactly("firing", "resolved");
+        assertThat(out.get(1).annotations).isEqualTo(out.get(0).annotations);
+        assertThat(out.get(1).threshold).isEqualTo(out.get(0).threshold);
+    }
+
+    @Test
+    void anomalyRulesWatchDropsByDefault() throws Exception {
+        open(rule("{name: Traffic, pipeline: app-logs, kind: anomaly, field: total}"));
+        java.util.Random r = new java.util.Random(2);
+        for (int w = 0; w < 60; w++) {
+            observe(logs("checkout", w, 1000 + Math.round(20 * r.nextGaussian()), 0));
+        }
+        observe(logs("checkout", 60, 3, 0)); // traffic collapses
+        assertThat(alerts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.annotations).containsEntry("direction", "below"));
+    }
+
+    @Test
+    void aSparseAnomalyKeyFiresWithForAndResolvesWithResolveAfter() throws Exception {
+        // One window with data in five (5-minute points, 1-minute windows): for and resolve_after
+        // count the event time the matching windows cover, not adjacent windows.
+        open(
+                rule(
+                        "{name: Sparse, pipeline: app-logs, kind: anomaly, field: total, for: 5m,"
+                                + " resolve_after: 5m}"));
+        java.util.Random r = new java.util.Random(3);
+        int w = 0;
+        for (; w < 300; w += 5) {
+            observe(logs("checkout", w, 1000 + Math.round(20 * r.nextGaussian()), 0));
+        }
+        for (int i = 0; i < 3; i++, w += 5) {
+            observe(logs("checkout", w, 5000, 0)); // a lasting burst
+        }
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing");
+        assertThat(alerts().get(0).startsAt).isEqualTo(T0 + (300 + 5 + 1) * MIN);
+        for (int i = 0; i < 400 && alerts().size() < 2; i++, w += 5) {
+            observe(logs("checkout", w, 1000 + Math.round(20 * r.nextGaussian()), 0));
+        }
+        assertThat(alerts()).extracting(a -> a.status).containsExactly("firing", "resolved");
+    }
+
+    /**
+     * State written by the EWMA anomaly model (a savepoint of the evaluator before this one, in
+     * {@code state/rule-evaluator-ewma.snapshot}: an anomaly rule Spike and a threshold rule
+     * Errors, both firing for checkout) restores: the threshold alert goes on as it was, and the
+     * anomaly alert, whose rule reads differently now (new defaults), resolves as changed at its
+     * next window; its model starts afresh.
+     */
+    @Test
+    void stateOfTheEwmaModelRestores() throws Exception {
+        // The file is a heap-backend checkpoint (what the harness writes); RocksDB reads only its
+        // own. What is tested is the POJO's evolution, the same in both.
+        org.junit.jupiter.api.Assumptions.assumeFalse(rocksDb());
+        RuleDefinition anomaly =
+                rule(
+                        "{name: Spike, pipeline: app-logs, kind: anomaly, field: total, sigmas: 3,"
+                                + " warmup: 3, direction: both}");
+        RuleDefinition errors =
+                rule("{name: Errors, pipeline: app-logs, condition: 'error_ratio > 0.1'}");
+        harness = harness(anomaly, errors);
+        harness.initializeState(
+                org.apache.flink.streaming.util.OperatorSnapshotUtil.readStateHandle(
+                        java.nio.file.Path.of(
+                                        RuleEvaluatorTest.class
+                                                .getResource("/state/rule-evaluator-ewma.snapshot")
+                                                .toURI())
+                                .toString()));
+        harness.open();
+        harness.processBroadcastWatermark(Long.MAX_VALUE - 1);
+        observe(logs("checkout", 8, 100, 0.0));
+        assertThat(alerts())
+                .extracting(a -> a.rule + " " + a.status + " " + a.startsAt)
+                .containsExactlyInAnyOrder(
+                        "Errors resolved " + (T0 + 8 * MIN), "Spike resolved " + (T0 + 8 * MIN));
+        assertThat(alerts())
+                .filteredOn(a -> a.rule.equals("Spike"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.reason).isEqualTo("rule_changed"));
     }
 
     @Test

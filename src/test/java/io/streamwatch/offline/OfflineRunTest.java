@@ -41,5 +41,7 @@ class OfflineRunTest {
         assertThat(out.counts()).containsEntry("streamwatch.log-aggregates", 6L);
         assertThat(out.records().get("streamwatch.log-aggregates")).isEmpty();
         assertThat(out.counts()).containsEntry("dead", 0L);
+        // Two groups: the backtest's per-key rates divide by them.
+        assertThat(out.keys()).containsEntry("streamwatch.log-aggregates", 2L);
     }
 }

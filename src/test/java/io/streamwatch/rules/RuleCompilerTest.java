@@ -152,7 +152,74 @@ class RuleCompilerTest {
                         "{name: A, pipeline: app-logs, kind: new_pattern, retention: 400d}",
                         "retention",
                         "must be at most 365d"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: anomaly, field: total, half_life: 0s}",
+                        "half_life",
+                        "must be positive"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: anomaly, field: total, score: -1}",
+                        "score",
+                        "must be positive"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: anomaly, field: total, score: 3,"
+                                + " resolve_score: 4}",
+                        "resolve_score",
+                        "must not be above score"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: anomaly, field: total,"
+                                + " seasonality: weekly}",
+                        "seasonality",
+                        "not one of auto, none"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: anomaly, field: total, min_spread: -2}",
+                        "min_spread",
+                        "must not be negative"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, kind: anomaly, field: total, direction: up}",
+                        "direction",
+                        "not one of above, below, both"),
+                Arguments.of(
+                        "{name: A, pipeline: app-logs, condition: 'total > 1', half_life: 1h}",
+                        "half_life",
+                        "only anomaly rules"),
                 Arguments.of("{pipeline: app-logs, condition: 'total > 1'}", "name", "is missing"));
+    }
+
+    @Test
+    void anomalyRulesWatchBothDirectionsByDefaultAndKeepTheirOldVersionWhenUnchanged()
+            throws Exception {
+        RuleDefinition d =
+                RuleReader.read(
+                        YAML.readTree("{name: A, pipeline: app-logs, kind: anomaly, field: total}"),
+                        "rules/test.yaml",
+                        0,
+                        new ArrayList<>());
+        assertThat(d.direction()).isEqualTo(Direction.BOTH);
+        assertThat(d.warmup()).isEqualTo(30);
+        // Fields this version added are written only when set: a threshold rule's JSON, and so
+        // its version, is what it was.
+        RuleDefinition t =
+                RuleReader.read(
+                        YAML.readTree("{name: T, pipeline: app-logs, condition: 'total > 1'}"),
+                        "rules/test.yaml",
+                        0,
+                        new ArrayList<>());
+        assertThat(t.direction()).isEqualTo(Direction.ABOVE);
+        assertThat(RuleJson.toJson(t))
+                .doesNotContain("half_life", "resolve_score", "seasonality", "min_spread");
+        RuleDefinition tuned =
+                RuleReader.read(
+                        YAML.readTree(
+                                "{name: A, pipeline: app-logs, kind: anomaly, field: total,"
+                                        + " half_life: 6h, score: 5, seasonality: none}"),
+                        "rules/test.yaml",
+                        0,
+                        new ArrayList<>());
+        RuleDefinition back = RuleJson.fromTrustedJson(RuleJson.toJson(tuned), "topic");
+        assertThat(back.halfLife()).isEqualTo(java.time.Duration.ofHours(6));
+        assertThat(back.score()).isEqualTo(5.0);
+        assertThat(back.seasonality()).isEqualTo("none");
+        assertThat(RuleJson.version(back)).isEqualTo(RuleJson.version(tuned));
     }
 
     @ParameterizedTest(name = "{1}: {0}")
