@@ -1,7 +1,6 @@
 package io.streamwatch.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -45,12 +43,7 @@ class PrometheusRulesTest {
     }
 
     private static Path promtool() {
-        Optional<Path> tool = ExternalBinary.find("promtool");
-        assumeTrue(
-                tool.isPresent(),
-                "promtool is not installed (apt-get install prometheus); skipping the check of"
-                        + " deploy/prometheus");
-        return tool.get();
+        return ExternalBinary.require("prometheus", "promtool");
     }
 
     @Test
@@ -95,13 +88,10 @@ class PrometheusRulesTest {
 
     @Test
     void thePlaygroundsAlertmanagerConfigurationIsValid() throws Exception {
-        Optional<Path> amtool = ExternalBinary.find("amtool");
-        assumeTrue(
-                amtool.isPresent(),
-                "amtool is not installed (apt-get install prometheus-alertmanager); skipping");
+        Path amtool = ExternalBinary.require("prometheus-alertmanager", "amtool");
         Result r =
                 run(
-                        amtool.get(),
+                        amtool,
                         "check-config",
                         ROOT.resolve("deploy/alertmanager/alertmanager.yml").toString());
 

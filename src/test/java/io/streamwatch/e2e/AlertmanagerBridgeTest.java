@@ -2,7 +2,6 @@ package io.streamwatch.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +23,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bridge caused. "Not notified" is checked after a later alert (a positive control) has been
  * notified: Alertmanager would have notified the earlier one first.
  *
- * <p>Skipped, with the reason, when {@code prometheus-alertmanager} is not installed ({@code
- * .ci/run} installs it).
+ * <p>Skipped, with the reason, when {@code prometheus-alertmanager} is not installed; in CI, which
+ * installs it, failed instead ({@link io.streamwatch.testing.ExternalBinary#require}).
  */
 class AlertmanagerBridgeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,15 +69,13 @@ class AlertmanagerBridgeTest {
 
     @BeforeAll
     static void startAlertmanager() throws Exception {
-        Optional<Path> binary = ExternalBinary.find("prometheus-alertmanager", "alertmanager");
-        assumeTrue(
-                binary.isPresent(),
-                "prometheus-alertmanager is not installed (apt-get install"
-                        + " prometheus-alertmanager); skipping the Alertmanager test");
+        Path binary =
+                ExternalBinary.require(
+                        "prometheus-alertmanager", "prometheus-alertmanager", "alertmanager");
         webhook = new WebhookReceiver();
         alertmanager =
                 AlertmanagerProcess.start(
-                        binary.get(),
+                        binary,
                         dir.resolve("alertmanager"),
                         """
                         route:

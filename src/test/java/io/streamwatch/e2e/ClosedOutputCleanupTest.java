@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,34 +39,16 @@ class ClosedOutputCleanupTest {
     private static final Path ROOT =
             Path.of(System.getProperty("streamwatch.root", ".")).toAbsolutePath().normalize();
     private static final Path WORK = ROOT.resolve("target/e2e-closed-output");
-    private static final int KAFKA_PORT = 29192;
-    private static final int WEB_UI_PORT = 8291;
-    private static final int RPC_PORT = 6323;
-    private static final int METRICS_PORT = 9449;
-    // Prometheus, Alertmanager and its webhook, which the playground starts where installed.
-    private static final int PROMETHEUS_PORT = 9490;
-    private static final int ALERTMANAGER_PORT = 9493;
-    private static final int WEBHOOK_PORT = 9497;
-    private static final int[] PORTS = {
-        KAFKA_PORT,
-        KAFKA_PORT + 1,
-        WEB_UI_PORT,
-        RPC_PORT,
-        RPC_PORT + 1,
-        METRICS_PORT,
-        METRICS_PORT + 1,
-        PROMETHEUS_PORT,
-        ALERTMANAGER_PORT,
-        WEBHOOK_PORT
-    };
-    private static final String BOOTSTRAP = "127.0.0.1:" + KAFKA_PORT;
+    private static final PlaygroundPorts PORTS =
+            new PlaygroundPorts(29192, 8291, 6323, 9449, 9490, 9493, 9497);
+    private static final String BOOTSTRAP = "127.0.0.1:" + PORTS.kafka();
     private static final Duration START_DEADLINE = Duration.ofMinutes(5);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(120);
 
     @BeforeEach
     void portsFree() throws IOException {
-        for (int port : PORTS) {
-            assertThat(portOpen(port)).as("port %d must be free", port).isFalse();
+        for (int port : PORTS.all()) {
+            assertThat(PlaygroundPorts.open(port)).as("port %d must be free", port).isFalse();
         }
         Files.createDirectories(WORK);
     }
@@ -143,21 +123,15 @@ class ClosedOutputCleanupTest {
             left = describe(leftovers());
         }
         assertThat(left).as("processes %s left running after SIGTERM", command).isEmpty();
-        for (int port : PORTS) {
-            assertThat(portOpen(port)).as("port %d still open", port).isFalse();
+        for (int port : PORTS.all()) {
+            assertThat(PlaygroundPorts.open(port)).as("port %d still open", port).isFalse();
         }
     }
 
     private static ProcessBuilder env(ProcessBuilder pb) {
         pb.directory(ROOT.toFile());
         pb.environment().put("SW_WORK", WORK.toString());
-        pb.environment().put("SW_KAFKA_PORT", Integer.toString(KAFKA_PORT));
-        pb.environment().put("SW_WEB_UI_PORT", Integer.toString(WEB_UI_PORT));
-        pb.environment().put("SW_FLINK_RPC_PORT", Integer.toString(RPC_PORT));
-        pb.environment().put("SW_FLINK_METRICS_PORT", Integer.toString(METRICS_PORT));
-        pb.environment().put("SW_PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT));
-        pb.environment().put("SW_ALERTMANAGER_PORT", Integer.toString(ALERTMANAGER_PORT));
-        pb.environment().put("SW_WEBHOOK_PORT", Integer.toString(WEBHOOK_PORT));
+        PORTS.putInto(pb.environment());
         return pb;
     }
 
@@ -202,14 +176,5 @@ class ClosedOutputCleanupTest {
                                                 .replaceAll("-cp \\S+", "-cp ..."))
                 .map(s -> s.length() > 300 ? s.substring(0, 300) : s)
                 .toList();
-    }
-
-    private static boolean portOpen(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

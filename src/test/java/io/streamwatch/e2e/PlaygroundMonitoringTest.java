@@ -2,14 +2,11 @@ package io.streamwatch.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamwatch.testing.ExternalBinary;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,31 +36,15 @@ import org.junit.jupiter.api.Timeout;
  * prints the notification.
  *
  * <p>Its own work directory and ports, so it runs beside a playground. Skipped, saying so, without
- * Debian's {@code prometheus} and {@code prometheus-alertmanager} ({@code .ci/run} installs them).
+ * Debian's {@code prometheus} and {@code prometheus-alertmanager}; in CI, which installs them,
+ * failed instead ({@link io.streamwatch.testing.ExternalBinary#require}).
  */
 class PlaygroundMonitoringTest {
     private static final Path ROOT =
             Path.of(System.getProperty("streamwatch.root", ".")).toAbsolutePath().normalize();
     private static final Path WORK = ROOT.resolve("target/e2e-monitoring");
-    private static final int KAFKA_PORT = 29592;
-    private static final int WEB_UI_PORT = 8591;
-    private static final int RPC_PORT = 6623;
-    private static final int METRICS_PORT = 9749;
-    private static final int PROMETHEUS_PORT = 9790;
-    private static final int ALERTMANAGER_PORT = 9793;
-    private static final int WEBHOOK_PORT = 9797;
-    private static final int[] PORTS = {
-        KAFKA_PORT,
-        KAFKA_PORT + 1,
-        WEB_UI_PORT,
-        RPC_PORT,
-        RPC_PORT + 1,
-        METRICS_PORT,
-        METRICS_PORT + 1,
-        PROMETHEUS_PORT,
-        ALERTMANAGER_PORT,
-        WEBHOOK_PORT
-    };
+    private static final PlaygroundPorts PORTS =
+            new PlaygroundPorts(29592, 8591, 6623, 9749, 9790, 9793, 9797);
     private static final Duration START_DEADLINE = Duration.ofMinutes(6);
     private static final Duration DATA_DEADLINE = Duration.ofMinutes(5);
 
@@ -94,15 +75,11 @@ class PlaygroundMonitoringTest {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void dashboardQueriesReturnDataAndAnIncidentReachesAlertmanager() throws Exception {
-        assumeTrue(
-                ExternalBinary.find("prometheus").isPresent()
-                        && ExternalBinary.find("prometheus-alertmanager", "alertmanager")
-                                .isPresent(),
-                "prometheus or prometheus-alertmanager is not installed (apt-get install"
-                        + " prometheus prometheus-alertmanager); skipping the playground's"
-                        + " monitoring test");
-        for (int port : PORTS) {
-            assertThat(portOpen(port)).as("port %d must be free", port).isFalse();
+        ExternalBinary.require("prometheus", "prometheus");
+        ExternalBinary.require(
+                "prometheus-alertmanager", "prometheus-alertmanager", "alertmanager");
+        for (int port : PORTS.all()) {
+            assertThat(PlaygroundPorts.open(port)).as("port %d must be free", port).isFalse();
         }
         Files.createDirectories(WORK);
         Path log = WORK.resolve("playground.out");
@@ -125,8 +102,8 @@ class PlaygroundMonitoringTest {
         String out = Files.readString(log);
         assertThat(out)
                 .contains(
-                        "Prometheus: http://localhost:" + PROMETHEUS_PORT,
-                        "Alertmanager: http://localhost:" + ALERTMANAGER_PORT);
+                        "Prometheus: http://localhost:" + PORTS.prometheus(),
+                        "Alertmanager: http://localhost:" + PORTS.alertmanager());
         String jobId = Files.readString(WORK.resolve("run/job-id")).strip();
 
         // Every query of the dashboard, as Grafana sends it, returns at least one series.
@@ -150,7 +127,7 @@ class PlaygroundMonitoringTest {
 
         // The rules that watch the job evaluate without error (and none fires on a healthy job
         // that has run for a while: not asserted, a busy machine may miss a checkpoint).
-        JsonNode groups = get(PROMETHEUS_PORT, "/api/v1/rules").path("data").path("groups");
+        JsonNode groups = get(PORTS.prometheus(), "/api/v1/rules").path("data").path("groups");
         List<String> rules = new ArrayList<>();
         groups.forEach(
                 g ->
@@ -176,7 +153,7 @@ class PlaygroundMonitoringTest {
                                         .contains("notified FIRING HighErrorRatio{"),
                 () -> "notifications: " + read(notifications) + "\n" + tail(log));
         JsonNode alert = null;
-        for (JsonNode a : get(ALERTMANAGER_PORT, "/api/v2/alerts")) {
+        for (JsonNode a : get(PORTS.alertmanager(), "/api/v2/alerts")) {
             if (a.path("labels").path("alertname").asText().equals("HighErrorRatio")) {
                 alert = a;
             }
@@ -185,7 +162,7 @@ class PlaygroundMonitoringTest {
         assertThat(alert.path("generatorURL").asText())
                 .isEqualTo(
                         "http://localhost:"
-                                + WEB_UI_PORT
+                                + PORTS.webUi()
                                 + "/#/job/running/"
                                 + jobId
                                 + "/overview");
@@ -195,13 +172,7 @@ class PlaygroundMonitoringTest {
     private static ProcessBuilder env(ProcessBuilder pb) {
         pb.directory(ROOT.toFile());
         pb.environment().put("SW_WORK", WORK.toString());
-        pb.environment().put("SW_KAFKA_PORT", Integer.toString(KAFKA_PORT));
-        pb.environment().put("SW_WEB_UI_PORT", Integer.toString(WEB_UI_PORT));
-        pb.environment().put("SW_FLINK_RPC_PORT", Integer.toString(RPC_PORT));
-        pb.environment().put("SW_FLINK_METRICS_PORT", Integer.toString(METRICS_PORT));
-        pb.environment().put("SW_PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT));
-        pb.environment().put("SW_ALERTMANAGER_PORT", Integer.toString(ALERTMANAGER_PORT));
-        pb.environment().put("SW_WEBHOOK_PORT", Integer.toString(WEBHOOK_PORT));
+        PORTS.putInto(pb.environment());
         return pb;
     }
 
@@ -228,7 +199,7 @@ class PlaygroundMonitoringTest {
     private static JsonNode query(String promql) throws Exception {
         JsonNode r =
                 get(
-                        PROMETHEUS_PORT,
+                        PORTS.prometheus(),
                         "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         assertThat(r.path("status").asText()).as("%s: %s", promql, r).isEqualTo("success");
         return r.path("data").path("result");
@@ -279,14 +250,5 @@ class PlaygroundMonitoringTest {
     private static String tail(Path log) {
         List<String> lines = read(log).lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static boolean portOpen(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

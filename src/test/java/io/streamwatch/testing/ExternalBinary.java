@@ -4,10 +4,13 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds a program on the PATH, for tests against servers Debian packages (Alertmanager, Prometheus,
- * promtool): they skip with a message naming the package when it is not installed.
+ * promtool): they skip with a message naming the package when it is not installed, except in CI
+ * (the {@code CI} environment variable set, as {@code .ci/run} is run), where {@code .ci/run}
+ * installs them and a missing one fails the test instead of hiding it behind a skip.
  */
 public final class ExternalBinary {
     private ExternalBinary() {}
@@ -27,6 +30,27 @@ public final class ExternalBinary {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The first of the names found on the PATH; if none is, the test is skipped saying which Debian
+     * {@code debianPackage} to install, or fails in CI.
+     */
+    public static Path require(String debianPackage, String... names) {
+        Optional<Path> found = find(names);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        String missing =
+                String.join(" or ", names)
+                        + " is not installed (apt-get install "
+                        + debianPackage
+                        + ")";
+        if (System.getenv("CI") != null) {
+            throw new AssertionError(missing + "; .ci/run installs it, so CI must have it");
+        }
+        Assumptions.abort(missing + "; skipping");
+        throw new AssertionError("unreachable");
     }
 
     /** A port nobody listens on now, on the loopback interface. */
