@@ -26,6 +26,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.MetricGroup;
@@ -86,6 +87,11 @@ public class RuleEvaluator
     private transient AlertStore store;
     private transient SeenPatterns seenPatterns;
 
+    // Rules with `over`: each key's windows of the span (SpanWindows), by rule and sub key.
+    private transient MapStateDescriptor<String, byte[]> spansDescriptor;
+    private transient MapState<String, byte[]> spans;
+    private transient Map<String, PipelineConfig> pipelines;
+
     // Per pipeline: how far before the watermark an aggregate may still start (window size plus
     // allowed lateness).
     private transient Map<String, Long> lateAggregates;
@@ -131,6 +137,18 @@ public class RuleEvaluator
         // longer than any retention a rule may have, file or topic rule, so it never decides.
         seen.enableTimeToLive(StateTtlConfig.newBuilder(SEEN_PATTERNS_BACKSTOP).build());
         seenPatterns = new SeenPatterns(getRuntimeContext().getMapState(seen));
+        spansDescriptor =
+                new MapStateDescriptor<>(
+                        "rule-spans",
+                        Types.STRING,
+                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        if (ttl != null && !ttl.isZero()) {
+            // As the alerts': each evaluation of a rule with `over` writes its key's entry.
+            spansDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+        }
+        spans = getRuntimeContext().getMapState(spansDescriptor);
+        pipelines = new HashMap<>();
+        config.pipelines().forEach(p -> pipelines.put(p.name(), p));
         lateAggregates = new HashMap<>();
         for (PipelineConfig p : config.pipelines()) {
             Duration lateness = p.allowedLateness() == null ? Duration.ZERO : p.allowedLateness();
@@ -284,6 +302,30 @@ public class RuleEvaluator
                     }
                     lifecycle.send(out);
                 });
+        if (before.over() != null) {
+            // The span's windows are the pipeline's figures, and a changed rule of the same span
+            // and pipeline could go on with them (SpanWindows checks the span); a deleted rule, or
+            // one without a span now, leaves nothing behind.
+            boolean keep =
+                    after != null
+                            && after.over() != null
+                            && after.pipeline().equals(before.pipeline());
+            if (!keep) {
+                ctx.applyToKeyedState(
+                        spansDescriptor,
+                        (key, state) -> {
+                            List<String> stale = new ArrayList<>();
+                            for (String k : state.keys()) {
+                                if (k.startsWith(prefix)) {
+                                    stale.add(k);
+                                }
+                            }
+                            for (String k : stale) {
+                                state.remove(k);
+                            }
+                        });
+            }
+        }
     }
 
     /**
@@ -346,9 +388,9 @@ public class RuleEvaluator
         String pipeline = r.definition().pipeline();
         switch (r.kind()) {
             case THRESHOLD:
-                return new ThresholdRule(r, store, lifecycle);
+                return overSpan(new ThresholdRule(r, store, lifecycle));
             case ANOMALY:
-                return new AnomalyRule(r, store, lifecycle);
+                return overSpan(new AnomalyRule(r, store, lifecycle));
             case ABSENCE:
                 return new AbsenceRule(
                         r,
@@ -369,6 +411,15 @@ public class RuleEvaluator
             default:
                 throw new IllegalStateException("no evaluator for rule kind " + r.kind());
         }
+    }
+
+    /** A threshold or anomaly rule, evaluated over its span when it has {@code over}. */
+    private RuleKindEvaluator overSpan(RuleKindEvaluator rule) {
+        if (rule.rule().definition().over() == null) {
+            return rule;
+        }
+        PipelineConfig p = pipelines.get(rule.rule().definition().pipeline());
+        return new SpanRule(rule, spans, p.kind(), p.window().size().toMillis());
     }
 
     /** The CEL variables of an aggregate: INT fields as longs, as CEL wants them. */
