@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,15 @@ class OverSpanTest {
 
     private void open(RuleDefinition... rules) throws Exception {
         harness = EvaluatorHarness.of(new RuleEvaluator(config, List.of(rules)));
+        if (rocksDb()) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         harness.open();
+    }
+
+    /** Whether the keyed state lives in RocksDB (a subclass runs every test there too). */
+    boolean rocksDb() {
+        return false;
     }
 
     private void observe(Observation o) throws Exception {
