@@ -4,19 +4,88 @@ import io.streamwatch.anomaly.AnomalyModel;
 import io.streamwatch.anomaly.AnomalySettings;
 import io.streamwatch.anomaly.AnomalyStateFormat;
 import io.streamwatch.anomaly.Verdict;
+import io.streamwatch.records.Times;
+import io.streamwatch.rules.CompiledRule;
 import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.Template;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What an anomaly rule does with one window aggregate of one key, apart from the evaluator's
- * lifecycle: the rule's settings for {@link AnomalyModel}, the key's model read from and written
- * back to its {@link AlertState} (in {@link AnomalyStateFormat}), and the figures an alert shows.
+ * An anomaly rule: each aggregate that passes its filter is scored against, and then learned by,
+ * the key's {@link AnomalyModel}; the model's verdict goes through the shared {@link
+ * AlertLifecycle}. Keeps per key and metric name one {@link AlertState} (entry {@code rule SEP
+ * name}) holding the model in {@link AnomalyStateFormat} and, while the alert fires, the figures it
+ * fired with.
  */
-final class AnomalyRule {
-    private AnomalyRule() {}
+final class AnomalyRule implements RuleKindEvaluator {
+    private final CompiledRule rule;
+    private final AlertStore store;
+    private final AlertLifecycle lifecycle;
+
+    /** The rule's model settings: worked out once per rule version, not per aggregate. */
+    private final AnomalySettings settings;
+
+    AnomalyRule(CompiledRule rule, AlertStore store, AlertLifecycle lifecycle) {
+        this.rule = rule;
+        this.store = store;
+        this.lifecycle = lifecycle;
+        this.settings = settings(rule.definition());
+    }
+
+    @Override
+    public CompiledRule rule() {
+        return rule;
+    }
+
+    @Override
+    public void onAggregate(Observation o, Map<String, Object> vars, KeyContext k)
+            throws Exception {
+        CompiledRule r = rule;
+        if (!RuleFailure.test(r, vars)) {
+            return;
+        }
+        String sub = o.name == null ? "" : o.name;
+        AlertState stored = store.get(k.key, r.name(), sub);
+        if (stored != null
+                && stored.status == AlertState.FIRING
+                && !r.version().equals(stored.ruleVersion)) {
+            // The rule reads differently than when it fired (a new rule file, or defaults that
+            // changed with a new version, as from the EWMA model to this one): its alert ends
+            // as a changed topic rule's does, rather than vanish with the old state.
+            lifecycle.emitResolved(
+                    stored,
+                    o.windowEnd,
+                    Double.NaN,
+                    "rule changed at " + Times.iso(o.windowEnd),
+                    "rule_changed",
+                    r.name(),
+                    o.pipeline);
+        }
+        AlertState st = AlertLifecycle.current(stored, r);
+        double x = RuleFailure.value(r, vars);
+        Verdict v = observe(settings, st, o, x);
+        if (v == null) {
+            store.put(k.key, r.name(), sub, st);
+            lifecycle.send(k.out);
+            return;
+        }
+        // Annotations are those of the window that fires: a firing alert keeps its own.
+        if (st.status != AlertState.FIRING) {
+            st.annotations = annotations(v);
+        }
+        // The threshold is the bound the firing window passed, kept while the alert fires.
+        Double bound =
+                st.status == AlertState.FIRING
+                        ? st.threshold
+                        : Double.isNaN(v.bound()) ? null : v.bound();
+        lifecycle.step(r, st, v.anomalous(), o, x, bound, null, vars, v);
+        if (st.status != AlertState.FIRING) {
+            st.annotations = null;
+        }
+        store.put(k.key, r.name(), sub, st);
+        lifecycle.send(k.out);
+    }
 
     /** The model settings of an anomaly rule: its fields, or the defaults where it has none. */
     static AnomalySettings settings(RuleDefinition d) {
@@ -55,9 +124,11 @@ final class AnomalyRule {
         return v;
     }
 
-    /** The template values of an anomaly alert: the aggregate's, and the model's figures. */
-    static Map<String, Object> templateValues(Map<String, Object> vars, Verdict v) {
-        Map<String, Object> values = new HashMap<>(vars);
+    /**
+     * Adds the model's figures to an anomaly alert's template values (the aggregate's): put only
+     * when the alert fires, not on every aggregate.
+     */
+    static void putFigures(Map<String, Object> values, Verdict v) {
         values.put("expected", v.expected());
         values.put("spread", v.spread());
         values.put("score", round(v.score()));
@@ -66,7 +137,6 @@ final class AnomalyRule {
         // The names of the EWMA model before, for rule templates written for it.
         values.put("mean", v.expected());
         values.put("stddev", v.spread());
-        return values;
     }
 
     /**

@@ -29,6 +29,12 @@ public final class AggregateSchema implements Serializable {
     private static final List<String> METRIC_NUMBERS =
             List.of("sum", "min", "max", "mean", "p50", "p90", "p95", "p99");
 
+    /**
+     * The metric fields a window's aggregate has that the aggregates of several windows do not give
+     * exactly: a quantile of a span is not any mix of the windows' quantiles.
+     */
+    public static final List<String> QUANTILES = List.of("p50", "p90", "p95", "p99");
+
     private final PipelineKind kind;
     private final Map<String, Type> fields;
     private final List<String> groupFields;
@@ -66,6 +72,17 @@ public final class AggregateSchema implements Serializable {
      * becomes '_'. Called for every aggregate the rules see: names that are identifiers already
      * (the usual case) skip the regular expression.
      */
+    /**
+     * The fields a rule with {@code over} may name: those that merge exactly over a span of windows
+     * (every field of a log aggregate; a metric's count, sum, min, max, mean), and the group
+     * fields.
+     */
+    public AggregateSchema overSpan() {
+        Map<String, Type> f = new LinkedHashMap<>(fields);
+        QUANTILES.forEach(f::remove);
+        return new AggregateSchema(kind, f, groupFields);
+    }
+
     public static String identifier(String field) {
         for (int i = 0; i < field.length(); i++) {
             char ch = field.charAt(i);

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param resolveScore anomaly rules: the score below which it is calm again; null for the default
  * @param seasonality anomaly rules: {@code auto} or {@code none}; null for the default (auto)
  * @param minSpread anomaly rules: the spread's absolute floor, in the field's unit; null for none
+ * @param over threshold and anomaly rules: the span of event time, a multiple of the pipeline's
+ *     window, whose windows' aggregates each evaluation merges; null for one window
  */
 public record RuleDefinition(
         String name,
@@ -54,7 +56,8 @@ public record RuleDefinition(
         Double score,
         Double resolveScore,
         String seasonality,
-        Double minSpread)
+        Double minSpread,
+        Duration over)
         implements Serializable {
     /**
      * The longest {@code retention} a new-pattern rule may have. The evaluator forgets a pattern by

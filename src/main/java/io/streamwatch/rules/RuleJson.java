@@ -64,6 +64,9 @@ public final class RuleJson {
         if (d.minSpread() != null) {
             n.put("min_spread", d.minSpread());
         }
+        if (d.over() != null) {
+            n.put("over", Durations.format(d.over()));
+        }
         return n.toString();
     }
 

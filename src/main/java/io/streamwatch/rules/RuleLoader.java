@@ -7,6 +7,7 @@ import io.streamwatch.config.ConfigProblem;
 import io.streamwatch.config.Durations;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.config.WindowConfig;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -35,6 +36,12 @@ public final class RuleLoader {
      * (see {@link #check}).
      */
     public static final Duration ABSENCE_TTL_MARGIN = Duration.ofMinutes(1);
+
+    /**
+     * The most windows a rule's {@code over} may span: the evaluator keeps each key's figures of
+     * that many windows, so the bound is one of memory per key (see {@code SpanWindows}).
+     */
+    public static final int MAX_OVER_WINDOWS = 240;
 
     private RuleLoader() {}
 
@@ -120,13 +127,89 @@ public final class RuleLoader {
                                     + ")"));
             return null;
         }
+        AggregateSchema schema = AggregateSchema.of(p);
+        boolean spanOk = true;
+        if (d.over() != null) {
+            spanOk = overFits(d, p, where, problems);
+            schema = schema.overSpan();
+        }
         CompiledRule compiled =
                 RuleCompiler.compile(
                         d,
-                        AggregateSchema.of(p),
+                        schema,
                         (field, message) ->
-                                problems.add(new ConfigProblem(d.source(), where, field, message)));
-        return outlivesSilence(d, config, where, problems) ? compiled : null;
+                                problems.add(
+                                        new ConfigProblem(
+                                                d.source(),
+                                                where,
+                                                field,
+                                                d.over() == null
+                                                        ? message
+                                                        : withOverHint(message))));
+        return outlivesSilence(d, config, where, problems) && spanOk ? compiled : null;
+    }
+
+    /**
+     * Whether a rule's {@code over} fits its pipeline: tumbling windows (sliding ones overlap, and
+     * their figures would count twice), a whole number of windows, at most {@link
+     * #MAX_OVER_WINDOWS}.
+     */
+    private static boolean overFits(
+            RuleDefinition d, PipelineConfig p, String where, List<ConfigProblem> problems) {
+        long window = p.window().size().toMillis();
+        long over = d.over().toMillis();
+        String message = null;
+        if (p.window().type() != WindowConfig.Type.TUMBLING) {
+            message =
+                    "needs a pipeline with tumbling windows; "
+                            + p.name()
+                            + "'s are sliding, and overlapping windows would count their data"
+                            + " more than once";
+        } else if (over % window != 0) {
+            message =
+                    Durations.format(d.over())
+                            + " is not a multiple of pipeline "
+                            + p.name()
+                            + "'s window ("
+                            + Durations.format(p.window().size())
+                            + "), e.g. "
+                            + Durations.format(
+                                    Duration.ofMillis(Math.max(1, over / window) * window));
+        } else if (over / window > MAX_OVER_WINDOWS) {
+            message =
+                    Durations.format(d.over())
+                            + " spans "
+                            + over / window
+                            + " of pipeline "
+                            + p.name()
+                            + "'s windows ("
+                            + Durations.format(p.window().size())
+                            + "); at most "
+                            + MAX_OVER_WINDOWS
+                            + " (here "
+                            + Durations.format(Duration.ofMillis(MAX_OVER_WINDOWS * window))
+                            + "): use a pipeline with longer windows";
+        }
+        if (message == null) {
+            return true;
+        }
+        problems.add(new ConfigProblem(d.source(), where, "over", message));
+        return false;
+    }
+
+    /**
+     * A problem of a rule with {@code over} that names a quantile, said plainly: quantiles are not
+     * among the fields it may use.
+     */
+    private static String withOverHint(String message) {
+        for (String q : AggregateSchema.QUANTILES) {
+            if (message.contains("'" + q + "'") || message.contains("{{" + q)) {
+                return message
+                        + " (a rule with over merges the windows of its span, and a quantile"
+                        + " does not merge: use count, sum, min, max or mean, or drop over)";
+            }
+        }
+        return message;
     }
 
     /**

@@ -43,7 +43,8 @@ public final class RuleReader {
                     "score",
                     "resolve_score",
                     "seasonality",
-                    "min_spread");
+                    "min_spread",
+                    "over");
 
     private final String source;
     private final List<ConfigProblem> problems;
@@ -176,6 +177,12 @@ public final class RuleReader {
                 }
             }
         }
+        Duration over = duration(n, "over", null);
+        if (over != null && kind != RuleKind.THRESHOLD && kind != RuleKind.ANOMALY) {
+            problem("over", "only threshold and anomaly rules evaluate over a span of windows");
+        } else if (over != null && over.isZero()) {
+            problem("over", "must be positive: a multiple of the pipeline's window, e.g. 1h");
+        }
         Double threshold = n.has("threshold") ? number(n, "threshold", 0) : null;
         Map<String, String> labels = new LinkedHashMap<>();
         JsonNode l = n.get("labels");
@@ -234,7 +241,8 @@ public final class RuleReader {
                         score,
                         resolveScore,
                         seasonality,
-                        minSpread);
+                        minSpread,
+                        over);
         return ok ? d : null;
     }
 
