@@ -70,8 +70,10 @@ final class AnomalyRule implements RuleKindEvaluator {
             lifecycle.send(k.out);
             return;
         }
-        // Annotations are those of the window that fires: a firing alert keeps its own.
-        if (st.status != AlertState.FIRING) {
+        // Annotations are those of the window that fires: a firing alert keeps its own. Only an
+        // anomalous window can fire; formatting them for every window was a third of the
+        // evaluator's CPU (Template.number).
+        if (st.status != AlertState.FIRING && v.anomalous()) {
             st.annotations = annotations(v);
         }
         // The threshold is the bound the firing window passed, kept while the alert fires.
