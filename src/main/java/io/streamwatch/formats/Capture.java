@@ -85,15 +85,7 @@ final class Capture {
         if (token == null) {
             return wasNull ? "null" : "nothing";
         }
-        return switch (token) {
-            case VALUE_TRUE -> "the boolean true";
-            case VALUE_FALSE -> "the boolean false";
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            default -> token.toString();
-        };
+        return isBoolean() ? "boolean " + text : Payloads.typeOf(token);
     }
 
     boolean isBoolean() {

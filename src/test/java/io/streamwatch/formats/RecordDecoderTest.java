@@ -215,15 +215,15 @@ class RecordDecoderTest {
                 Arguments.of(
                         "{\"timestamp\":true" + ok,
                         "'timestamp' must be an ISO-8601 time or epoch milliseconds,"
-                                + " found the boolean true"),
+                                + " found boolean true"),
                 Arguments.of(
                         "{\"timestamp\":false" + ok,
                         "'timestamp' must be an ISO-8601 time or epoch milliseconds,"
-                                + " found the boolean false"),
+                                + " found boolean false"),
                 Arguments.of(
                         "{\"timestamp\":{\"a\":1}" + ok,
                         "'timestamp' must be an ISO-8601 time or epoch milliseconds,"
-                                + " found an object"),
+                                + " found object"),
                 Arguments.of(
                         "{\"timestamp\":\"yesterday\"" + ok,
                         "'timestamp' value \"yesterday\" is not an ISO-8601 time with a zone"));
