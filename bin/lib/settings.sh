@@ -34,7 +34,7 @@ WEBHOOK_PORT=${SW_WEBHOOK_PORT:-9097}
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 
 # Memory bounds of the helper JVMs (generator, tail, Alertmanager bridge, webhook printer): at the
-# playground's rates each uses under 40 MB of heap and about 30 MB of metaspace, and C1 alone
+# playground's rates each used under 20 MB of heap and 30 MB of metaspace (jcmd), and C1 alone
 # keeps up, so the bounds hold with room to spare, where the JVM's defaults (a quarter of the
 # machine's memory for heap, the C2 compiler and its code) let each grow to 150-200 MB. A tool
 # that runs into a bound fails with OutOfMemoryError in its log instead of growing.
