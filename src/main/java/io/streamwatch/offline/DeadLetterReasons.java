@@ -9,10 +9,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The dead letters of an offline run, counted by reason with the first one of each as an example. A
- * backtest that said only "10320 dead letters" left the user guessing why (issue 21); this says
- * which reason and shows one record's detail. Counts, not records: a backtest over a lot of bad
- * input keeps one example per reason in memory, not every dead letter.
+ * The dead letters of an offline run, counted by reason, with one of each as an example. A backtest
+ * that said only "10320 dead letters" left the user guessing why (issue 21); this says which reason
+ * and shows one record's detail. Counts, not records: a backtest over a lot of bad input keeps one
+ * example per reason in memory, not every dead letter.
  */
 public final class DeadLetterReasons {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,7 +21,8 @@ public final class DeadLetterReasons {
     private DeadLetterReasons() {}
 
     /**
-     * How many dead letters had one reason, and the first of them: its source record ({@code
+     * How many dead letters had one reason, and one of them (the first to reach the sink; with
+     * several partitions, not necessarily the oldest): its source record ({@code
      * topic/partition/offset}) and detail.
      */
     public record Reason(long count, String source, String detail) {
@@ -64,15 +65,15 @@ public final class DeadLetterReasons {
     }
 
     /**
-     * Prints one line per reason: the count, and the first dead letter's source and detail. A hint
-     * follows when event times were too far from the records' Kafka timestamps, the usual cause
-     * when old data is replayed.
+     * Prints one line per reason: the count, and the example's source and detail. A hint follows
+     * when event times were too far from the records' Kafka timestamps, the usual cause when old
+     * data is replayed.
      */
     public static void print(PrintWriter out, Map<String, Reason> reasons) {
         if (reasons.isEmpty()) {
             return;
         }
-        out.println("Dead letters by reason (the first of each as an example):");
+        out.println("Dead letters by reason, with one example of each:");
         reasons.forEach(
                 (reason, r) ->
                         out.printf(

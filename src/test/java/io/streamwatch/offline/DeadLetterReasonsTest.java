@@ -33,7 +33,7 @@ class DeadLetterReasonsTest {
 
         assertThat(print(reasons).lines())
                 .containsExactly(
-                        "Dead letters by reason (the first of each as an example):",
+                        "Dead letters by reason, with one example of each:",
                         "  malformed_json                  2  logs/1/7: broken",
                         "  timestamp_out_of_range      10318  logs/0/0: event time ... too far",
                         "  timestamp_out_of_range: the records' event times are far from their"
