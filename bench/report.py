@@ -617,7 +617,7 @@ def main():
 
     md = f"""# Benchmarks
 
-Measured by `bench/run` (see the README's "Benchmark" section): every contender reads the same
+Measured by `bench/run` (see docs/benchmarking.md): every contender reads the same
 two input topics of one local broker, one after another, each in its own process.
 
 - **Date:** {now}

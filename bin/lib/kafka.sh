@@ -6,6 +6,7 @@
 #   KAFKA_LIB      where the broker's jars are cached (shared between runs)
 #   KAFKA_HOME     the broker's work directory (server.properties, data/)
 #   KAFKA_PORT, CONTROLLER_PORT, BOOTSTRAP
+#   BROKER_JVM     the broker's heap and metaspace bounds
 #   TOPICS         name:partitions[:config=value,...] ...
 # The broker's pid file is $RUN/broker.pid; its main class is kafka.Kafka.
 
@@ -107,7 +108,7 @@ start_broker() {
   # Emptied here, not only by the redirection below: that runs in the background job, and the
   # wait could otherwise find the previous start's "Kafka Server started" (a restart on kept data).
   : >"$log"
-  nohup "$JAVA" -Xmx1g -Dlog4j2.configurationFile="$ROOT/playground/kafka/log4j2.yaml" \
+  nohup "$JAVA" "${BROKER_JVM[@]}" -Dlog4j2.configurationFile="$ROOT/playground/kafka/log4j2.yaml" \
     -cp "$KAFKA_LIB/*" kafka.Kafka "$KAFKA_HOME/server.properties" >"$log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$RUN/broker.pid"

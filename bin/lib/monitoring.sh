@@ -7,9 +7,9 @@
 # alertmanager) sends it the job's alerts from the alerts topic. Sourced by bin/playground and
 # bin/cluster, after common.sh.
 #
-# Expects: ROOT, WORK, LOGS, RUN, JAVA, BOOTSTRAP, TOOL_TIMEOUT, WEB_UI_PORT, JM_METRICS_PORT,
-#   TM_METRICS_PORT, PROMETHEUS_PORT, ALERTMANAGER_PORT, WEBHOOK_PORT, and STARTED (an array the
-#   started components are added to).
+# Expects: ROOT, WORK, LOGS, RUN, JAVA, BOOTSTRAP, TOOL_TIMEOUT, TOOL_JVM, the ports of
+#   settings.sh (KAFKA_PORT ... WEBHOOK_PORT), and STARTED (an array the started components are
+#   added to).
 # Pid files: $RUN/prometheus.pid, alertmanager.pid, webhook.pid, bridge.pid.
 
 prometheus_binary() { command -v prometheus 2>/dev/null || true; }
@@ -18,7 +18,7 @@ alertmanager_binary() { command -v prometheus-alertmanager 2>/dev/null || comman
 # start_webhook_printer <classpath>
 start_webhook_printer() {
   local cp=$1 pid log="$LOGS/notifications.log"
-  nohup "$JAVA" -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+  nohup "$JAVA" "${TOOL_JVM[@]}" \
     -Dlog4j2.configurationFile="$ROOT/playground/log4j2-tools.properties" \
     -cp "$cp" io.streamwatch.tools.WebhookPrinter --port "$WEBHOOK_PORT" >"$log" 2>&1 </dev/null &
   pid=$!
@@ -51,7 +51,7 @@ start_alertmanager() {
 # The bridge from the alerts topic to Alertmanager: streamwatch alertmanager.
 start_bridge() {
   local cp=$1 pid log="$LOGS/bridge.log"
-  nohup "$JAVA" -Xmx128m -Dlog4j2.configurationFile="$ROOT/playground/log4j2-tools.properties" \
+  nohup "$JAVA" "${TOOL_JVM[@]}" -Dlog4j2.configurationFile="$ROOT/playground/log4j2-tools.properties" \
     -cp "$cp" io.streamwatch.Streamwatch alertmanager --url "http://127.0.0.1:$ALERTMANAGER_PORT" \
     --config "$ROOT/jobs-config/streamwatch.yaml" --bootstrap-servers "$BOOTSTRAP" \
     --flink-url "http://localhost:$WEB_UI_PORT" >"$log" 2>&1 </dev/null &
@@ -88,11 +88,28 @@ start_prometheus() {
   say "Prometheus: http://localhost:$PROMETHEUS_PORT (alerting rules: http://localhost:$PROMETHEUS_PORT/classic/alerts)"
 }
 
+# cluster_port_owner <port>: which of the broker's and Flink's ports <port> is, if any; a
+# monitoring port set to one of them would otherwise only be reported as "in use".
+cluster_port_owner() {
+  case $1 in
+    "$KAFKA_PORT") echo "the broker's (SW_KAFKA_PORT)" ;;
+    "$CONTROLLER_PORT") echo "the broker's controller port (SW_KAFKA_PORT + 1)" ;;
+    "$WEB_UI_PORT") echo "the Flink web UI's (SW_WEB_UI_PORT)" ;;
+    "$JM_RPC_PORT" | "$TM_RPC_PORT") echo "a Flink RPC port (SW_FLINK_RPC_PORT and the next)" ;;
+    "$JM_METRICS_PORT" | "$TM_METRICS_PORT") echo "a Flink metrics port (SW_FLINK_METRICS_PORT and the next)" ;;
+    *) return 1 ;;
+  esac
+}
+
 # port_free_for <what> <port...>: true if every port is free, else a warning naming the first.
 ports_free_for() {
-  local what=$1 port
+  local what=$1 port owner
   shift
   for port in "$@"; do
+    if owner=$(cluster_port_owner "$port"); then
+      warn "port $port is $owner: not starting $what (give it another port)"
+      return 1
+    fi
     if port_in_use "$port"; then
       warn "port $port is in use: not starting $what"
       return 1

@@ -32,6 +32,17 @@ PROMETHEUS_PORT=${SW_PROMETHEUS_PORT:-9090}
 ALERTMANAGER_PORT=${SW_ALERTMANAGER_PORT:-9093}
 WEBHOOK_PORT=${SW_WEBHOOK_PORT:-9097}
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+
+# Memory bounds of the helper JVMs (generator, tail, Alertmanager bridge, webhook printer): at the
+# playground's rates each used under 20 MB of heap and 30 MB of metaspace (jcmd), and C1 alone
+# keeps up, so the bounds hold with room to spare, where the JVM's defaults (a quarter of the
+# machine's memory for heap, the C2 compiler and its code) let each grow to 150-200 MB. A tool
+# that runs into a bound fails with OutOfMemoryError in its log instead of growing.
+TOOL_JVM=(-Xmx64m -Xss512k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m
+  -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+# The broker: 512 MB of heap is ample for one node at test rates (record data lives in the page
+# cache, not the heap); Kafka's own scripts default to 1 GB for any broker.
+BROKER_JVM=(-Xmx512m -XX:MaxMetaspaceSize=128m)
 JAVA=${JAVA:-java}
 MVN=${MVN:-mvn}
 MVN_FLAGS=(-B)
@@ -48,9 +59,9 @@ STOP_TIMEOUT=20
 # name:partitions[:config=value,...]. The input topics take records up to 2 MiB (+ 1 KiB for the
 # batch's overhead), above the job's limits.max_record_size (1 MiB by default): a larger record
 # still reaches the job and goes to the dead-letter topic as "oversized", where the broker's
-# default (1 MiB + 12 bytes) would refuse it at produce time. See the README ("Topics"). The alerts
+# default (1 MiB + 12 bytes) would refuse it at produce time. See docs/operations.md ("Topics"). The alerts
 # topic is compacted (its records are keyed by fingerprint): the Alertmanager bridge rebuilds the
-# firing alerts from it at start, however old they are (README, "Alertmanager").
+# firing alerts from it at start, however old they are (docs/monitoring.md, "Alertmanager").
 INPUT_MAX_MESSAGE_BYTES=2098176
 TOPICS=("logs:2:max.message.bytes=$INPUT_MAX_MESSAGE_BYTES"
   "metrics:2:max.message.bytes=$INPUT_MAX_MESSAGE_BYTES"

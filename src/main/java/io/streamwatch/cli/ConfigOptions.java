@@ -47,9 +47,10 @@ public class ConfigOptions {
             names = "--starting-offsets",
             paramLabel = "WHERE",
             description =
-                    "Where sources start without a checkpoint: earliest, latest, committed or"
-                            + " timestamp:<epoch ms> (kafka.starting_offsets; config default"
-                            + " committed).")
+                    "Where sources start without a checkpoint: earliest, latest, committed (the"
+                            + " group's committed offsets; earliest for partitions it has none"
+                            + " of) or timestamp:<epoch ms> (kafka.starting_offsets; config"
+                            + " default committed).")
     String startingOffsets;
 
     @Option(

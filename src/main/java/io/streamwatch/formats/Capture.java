@@ -19,10 +19,14 @@ final class Capture {
     /** True when an integer token fits a long. */
     boolean isLong;
 
+    /** True when the path held JSON null (then {@link #token} is null, as for an absent path). */
+    boolean wasNull;
+
     void reset() {
         token = null;
         text = null;
         isLong = false;
+        wasNull = false;
     }
 
     boolean present() {
@@ -34,6 +38,7 @@ final class Capture {
         switch (t) {
             case VALUE_NULL:
                 reset();
+                wasNull = true;
                 return;
             case VALUE_STRING:
                 text = p.getText();
@@ -65,6 +70,26 @@ final class Capture {
 
     boolean isNumber() {
         return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
+    }
+
+    /**
+     * Why a required value is missing, for a dead letter's detail: an explicit null says so, rather
+     * than claiming the field is not there.
+     */
+    String missing(String path) {
+        return wasNull ? "'" + path + "' is null" : "no '" + path + "' field";
+    }
+
+    /** What the value is, in words, for "found ..." in a dead letter's detail. */
+    String describe() {
+        if (token == null) {
+            return wasNull ? "null" : "nothing";
+        }
+        return isBoolean() ? "boolean " + text : Payloads.typeOf(token);
+    }
+
+    boolean isBoolean() {
+        return token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE;
     }
 
     boolean isContainer() {

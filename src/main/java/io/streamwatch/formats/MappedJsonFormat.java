@@ -169,7 +169,7 @@ public final class MappedJsonFormat implements InputFormat {
 
     private static String requiredText(Capture c, String path) throws RejectException {
         if (!c.present()) {
-            throw new RejectException(RejectReason.MISSING_FIELD, "no '" + path + "' field");
+            throw new RejectException(RejectReason.MISSING_FIELD, c.missing(path));
         }
         if (c.token != JsonToken.VALUE_STRING) {
             throw new RejectException(
@@ -184,7 +184,7 @@ public final class MappedJsonFormat implements InputFormat {
     /** A finite number; numeric strings are accepted because some shippers quote numbers. */
     static double number(Capture c, String path) throws RejectException {
         if (!c.present()) {
-            throw new RejectException(RejectReason.MISSING_FIELD, "no '" + path + "' field");
+            throw new RejectException(RejectReason.MISSING_FIELD, c.missing(path));
         }
         double v;
         if (c.isNumber()) {

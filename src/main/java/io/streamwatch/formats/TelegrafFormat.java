@@ -206,7 +206,7 @@ public final class TelegrafFormat implements InputFormat {
 
     private void emit(Metric m, RecordOrigin origin, List<Decoded> out) throws RejectException {
         if (!m.name.present()) {
-            throw new RejectException(RejectReason.MISSING_FIELD, where() + "no 'name' field");
+            throw new RejectException(RejectReason.MISSING_FIELD, where() + m.name.missing("name"));
         }
         if (m.name.token != JsonToken.VALUE_STRING) {
             throw wrongType("name", "a string", m.name.token);
@@ -243,7 +243,7 @@ public final class TelegrafFormat implements InputFormat {
     /** Epoch milliseconds from seconds, milliseconds, microseconds or nanoseconds, by magnitude. */
     private long epochMillis(Capture c) throws RejectException {
         if (!c.present()) {
-            throw new RejectException(RejectReason.MISSING_FIELD, where() + "no 'timestamp' field");
+            throw new RejectException(RejectReason.MISSING_FIELD, where() + c.missing("timestamp"));
         }
         double n;
         if (c.isNumber()) {

@@ -20,18 +20,19 @@ public final class Timestamps {
     /** Epoch milliseconds of a captured timestamp field at {@code path}. */
     static long read(Capture c, String path, long unitMillis) throws RejectException {
         if (!c.present()) {
-            throw new RejectException(RejectReason.MISSING_FIELD, "no '" + path + "' field");
+            throw new RejectException(RejectReason.MISSING_FIELD, c.missing(path));
         }
         if (c.isNumber()) {
             return fromNumber(c, path, unitMillis);
         }
-        if (c.text == null || c.isContainer()) {
+        // A boolean carries text ("true") for group values, but it is no text the user wrote.
+        if (c.text == null || c.isContainer() || c.isBoolean()) {
             throw new RejectException(
                     RejectReason.WRONG_TYPE,
                     "'"
                             + path
                             + "' must be an ISO-8601 time or epoch milliseconds, found "
-                            + c.token);
+                            + c.describe());
         }
         String text = c.text.trim();
         if (!text.isEmpty() && isDigits(text)) {

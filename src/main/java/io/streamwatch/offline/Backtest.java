@@ -174,7 +174,7 @@ public final class Backtest {
         Map<String, Long> keys = new java.util.HashMap<>();
         config.pipelines()
                 .forEach(p -> keys.put(p.name(), output.keys().getOrDefault(p.outputTopic(), 0L)));
-        summarize(out, alerts, output.counts(), keys);
+        summarize(out, alerts, output.counts(), keys, output.deadLetters());
         return alerts;
     }
 
@@ -190,7 +190,8 @@ public final class Backtest {
             PrintWriter out,
             List<JsonNode> alerts,
             Map<String, Long> counts,
-            Map<String, Long> keysByPipeline) {
+            Map<String, Long> keysByPipeline,
+            Map<String, DeadLetterReasons.Reason> deadLetters) {
         long aggregates =
                 config.pipelines().stream()
                         .mapToLong(p -> counts.getOrDefault(p.outputTopic(), 0L))
@@ -202,6 +203,7 @@ public final class Backtest {
                 aggregates,
                 counts.getOrDefault(config.deadLetterTopic(), 0L),
                 alerts.size());
+        DeadLetterReasons.print(out, deadLetters);
         Map<String, long[]> byRule = new TreeMap<>();
         Map<String, Long> open = new TreeMap<>();
         for (JsonNode a : alerts) {

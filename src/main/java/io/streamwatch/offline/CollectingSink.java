@@ -25,16 +25,28 @@ public class CollectingSink implements Sink<KafkaMessage> {
     private static final byte[] WINDOW_START =
             ",\"window_start\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+    private final String run;
     private final String id;
     private final boolean keep;
+    private final boolean deadLetters;
 
     /**
      * @param keep whether to keep the records, or only count them (a long backtest's aggregates
      *     would not fit in memory)
      */
     public CollectingSink(String run, String topic, boolean keep) {
+        this(run, topic, keep, false);
+    }
+
+    /**
+     * @param deadLetters whether the topic is the dead-letter topic, whose records are also counted
+     *     by reason ({@link DeadLetterReasons})
+     */
+    public CollectingSink(String run, String topic, boolean keep, boolean deadLetters) {
+        this.run = run;
         this.id = run + "/" + topic;
         this.keep = keep;
+        this.deadLetters = deadLetters;
     }
 
     /** How many records a run wrote to a topic, and forgets it. */
@@ -75,6 +87,9 @@ public class CollectingSink implements Sink<KafkaMessage> {
                 }
                 if (keep) {
                     queue.add(m);
+                }
+                if (deadLetters) {
+                    DeadLetterReasons.add(run, m.value);
                 }
             }
 

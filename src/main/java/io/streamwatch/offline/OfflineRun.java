@@ -40,12 +40,13 @@ public final class OfflineRun {
 
     /**
      * What an offline run wrote: the kept records, the count of all, and the count of distinct
-     * record keys, by topic.
+     * record keys, by topic; and its dead letters by reason.
      */
     public record Output(
             Map<String, List<KafkaMessage>> records,
             Map<String, Long> counts,
-            Map<String, Long> keys) {}
+            Map<String, Long> keys,
+            Map<String, DeadLetterReasons.Reason> deadLetters) {}
 
     /** Runs the job to the end of {@code sources}' input and returns what it wrote, by topic. */
     public Map<String, List<KafkaMessage>> run(StreamwatchJob.Sources sources) throws Exception {
@@ -70,7 +71,11 @@ public final class OfflineRun {
                         sources,
                         (topic, name) -> {
                             topics.add(topic);
-                            return new CollectingSink(id, topic, keep.test(topic));
+                            return new CollectingSink(
+                                    id,
+                                    topic,
+                                    keep.test(topic),
+                                    topic.equals(config.deadLetterTopic()));
                         })
                 .watermarkEveryEvent()
                 .build(env);
@@ -84,7 +89,7 @@ public final class OfflineRun {
             // (Two sinks of one topic: their key sets are counted apart; aggregates have one.)
             keys.merge(t, CollectingSink.keys(id, t), Long::sum);
         }
-        return new Output(out, counts, keys);
+        return new Output(out, counts, keys, DeadLetterReasons.take(id));
     }
 
     /** Sources that replay already decoded events, per pipeline, and no rule changes. */

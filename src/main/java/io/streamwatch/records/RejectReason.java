@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Why a record went to the dead-letter topic. The {@link #code()} is the one word written in the
- * record's {@code reason} field and used as the metric label; the list is documented in the README.
+ * record's {@code reason} field and used as the metric label; the list is documented in
+ * docs/formats.md.
  */
 public enum RejectReason {
     /** The payload is not parseable JSON. */

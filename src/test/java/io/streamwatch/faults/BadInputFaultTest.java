@@ -263,7 +263,7 @@ class BadInputFaultTest {
     // ---------------------------------------------------------------- generation
 
     private void generate() {
-        // Every kind SPEC section 6 and the README's table name, once each on both topics.
+        // Every kind SPEC section 6 and docs/formats.md's table name, once each on both topics.
         for (String topic : List.of(logsTopic, metricsTopic)) {
             boolean m = topic.equals(metricsTopic);
             long ts = t0 + 500;

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The fault suite's own reading of SPEC section 6 and the README's dead-letter table, written
- * without the job's decoder: what a {@code streamwatch}-format payload is (a valid event, or the
- * one reason it must be rejected with).
+ * The fault suite's own reading of SPEC section 6 and the dead-letter table of docs/formats.md,
+ * written without the job's decoder: what a {@code streamwatch}-format payload is (a valid event,
+ * or the one reason it must be rejected with).
  *
  * <p>Order of the checks, where a payload could fail more than one: the bytes first (null or blank:
  * {@code empty}; above the size limit: {@code oversized}; not UTF-8: {@code invalid_utf8}, since

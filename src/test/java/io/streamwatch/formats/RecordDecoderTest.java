@@ -207,6 +207,50 @@ class RecordDecoderTest {
         assertThat(logs.lastDecoded()).isEmpty();
     }
 
+    static Stream<Arguments> detailsSayWhatWasFound() {
+        String ok = ",\"service\":\"s\",\"message\":\"m\"}";
+        return Stream.of(
+                Arguments.of("{\"service\":\"s\",\"message\":\"m\"}", "no 'timestamp' field"),
+                Arguments.of("{\"timestamp\":null" + ok, "'timestamp' is null"),
+                Arguments.of(
+                        "{\"timestamp\":true" + ok,
+                        "'timestamp' must be an ISO-8601 time or epoch milliseconds,"
+                                + " found boolean true"),
+                Arguments.of(
+                        "{\"timestamp\":false" + ok,
+                        "'timestamp' must be an ISO-8601 time or epoch milliseconds,"
+                                + " found boolean false"),
+                Arguments.of(
+                        "{\"timestamp\":{\"a\":1}" + ok,
+                        "'timestamp' must be an ISO-8601 time or epoch milliseconds,"
+                                + " found object"),
+                Arguments.of(
+                        "{\"timestamp\":\"yesterday\"" + ok,
+                        "'timestamp' value \"yesterday\" is not an ISO-8601 time with a zone"));
+    }
+
+    /** An explicit null is not an absent field, and a boolean is not quoted as if it were text. */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("detailsSayWhatWasFound")
+    void theDetailSaysWhatWasFound(String payload, String detail) {
+        assertThat(logs.decode(utf8(payload), origin()).deadLetter.detail).isEqualTo(detail);
+    }
+
+    @Test
+    void aNullMetricValueIsSaidToBeNull() {
+        DeadLetter d =
+                metrics.decode(
+                                utf8(
+                                        "{\"timestamp\":"
+                                                + T
+                                                + ",\"service\":\"s\",\"host\":\"h\","
+                                                + "\"name\":\"n\",\"value\":null}"),
+                                origin())
+                        .deadLetter;
+        assertThat(d.reason).isEqualTo("missing_field");
+        assertThat(d.detail).isEqualTo("'value' is null");
+    }
+
     static Stream<Arguments> badMetrics() {
         String head = "{\"timestamp\":" + T + ",\"service\":\"s\",\"host\":\"h\"";
         return Stream.of(

@@ -12,9 +12,15 @@ import io.streamwatch.operators.WindowAggregateOperator;
 import io.streamwatch.sinks.KafkaSinks;
 import io.streamwatch.sources.KafkaSources;
 import io.streamwatch.testing.TestPipelines;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,10 +39,13 @@ import org.junit.jupiter.api.Test;
 class JobGraphTest {
 
     private static StreamGraph streamGraph(PipelineConfig pipeline) {
+        return streamGraph(List.of(pipeline));
+    }
+
+    private static StreamGraph streamGraph(List<PipelineConfig> pipelines) {
         StreamwatchConfig config =
                 TestPipelines.withAlerts(
-                        TestPipelines.job(
-                                "localhost:9092", "graph", List.of(pipeline), "dead", "late"),
+                        TestPipelines.job("localhost:9092", "graph", pipelines, "dead", "late"),
                         new AlertsConfig("alerts", List.of(), "rules", "rule-status"));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
@@ -119,6 +128,43 @@ class JobGraphTest {
                                         .contains("Route app-logs")
                                         .contains("Pre-aggregate app-logs")
                                         .doesNotContain("Aggregate app-logs ("));
+    }
+
+    /**
+     * docs/operations.md's table of operators and uids lists every uid the job sets, with {@code
+     * <pipeline>} for the pipeline's name: a savepoint's state is matched by uid, and the table is
+     * what a user checks before renaming anything (it lacked {@code pre-aggregate-<pipeline>}).
+     */
+    @Test
+    void theOperatorTableListsEveryUid() throws Exception {
+        PipelineConfig logs = TestPipelines.logs("streamwatch");
+        PipelineConfig metrics = TestPipelines.metrics("streamwatch");
+        Set<String> uids = new TreeSet<>();
+        for (StreamNode n : streamGraph(List.of(logs, metrics)).getStreamNodes()) {
+            String uid = n.getTransformationUID();
+            // "Sink Committer: sink-alerts" and the like: Flink derives them from the sink's.
+            if (uid != null && !uid.startsWith("Sink ")) {
+                uids.add(
+                        uid.replace(logs.name(), "<pipeline>")
+                                .replace(metrics.name(), "<pipeline>"));
+            }
+        }
+        Set<String> documented = new TreeSet<>();
+        boolean inTable = false;
+        for (String line : Files.readAllLines(Path.of("docs/operations.md"))) {
+            if (line.startsWith("## ")) {
+                inTable = line.equals("## Operators and uids");
+            } else if (inTable && line.startsWith("| ")) {
+                String[] cells = line.split("\\|");
+                Matcher m = Pattern.compile("`([^`]+)`").matcher(cells[cells.length - 1]);
+                while (m.find()) {
+                    documented.add(m.group(1));
+                }
+            }
+        }
+
+        assertThat(uids).contains("pre-aggregate-<pipeline>", "evaluate-rules");
+        assertThat(documented).containsAll(uids);
     }
 
     @Test

@@ -224,7 +224,7 @@ class TemplatesIntegrationTest {
         return String.join(" ", t);
     }
 
-    /** 32-bit FNV-1a of the UTF-8 bytes, as 8 hex digits (README: "pattern_id"). */
+    /** 32-bit FNV-1a of the UTF-8 bytes, as 8 hex digits (docs/formats.md: "pattern_id"). */
     private static String fnv1a(String s) {
         int h = 0x811c9dc5;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {

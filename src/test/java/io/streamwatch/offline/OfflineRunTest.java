@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.config.AlertsConfig;
 import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.records.DeadLetter;
 import io.streamwatch.records.Decoded;
 import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
@@ -43,5 +44,55 @@ class OfflineRunTest {
         assertThat(out.counts()).containsEntry("dead", 0L);
         // Two groups: the backtest's per-key rates divide by them.
         assertThat(out.keys()).containsEntry("streamwatch.log-aggregates", 2L);
+        assertThat(out.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void countsDeadLettersByReasonWithAnExampleOfEach() throws Exception {
+        StreamwatchConfig config =
+                TestPipelines.withAlerts(
+                        TestPipelines.job(
+                                "x",
+                                "t",
+                                List.of(TestPipelines.logs("streamwatch")),
+                                "dead",
+                                "late"),
+                        new AlertsConfig("alerts", List.of(), "rules", "status"));
+        List<Decoded> events = new ArrayList<>();
+        long t0 = 1_800_000_000_000L / 60_000 * 60_000;
+        events.add(Decoded.of(new LogEvent("checkout", t0, Level.INFO, "ok")));
+        for (int i = 0; i < 3; i++) {
+            events.add(Decoded.of(deadLetter(10 + i, "timestamp_out_of_range", "too old " + i)));
+        }
+        events.add(Decoded.of(deadLetter(20, "malformed_json", "broken")));
+
+        OfflineRun.Output out =
+                new OfflineRun(config, List.of())
+                        .run(OfflineRun.inMemory(Map.of("app-logs", events)), t -> false);
+
+        assertThat(out.counts()).containsEntry("dead", 4L);
+        assertThat(out.deadLetters())
+                .containsOnlyKeys("timestamp_out_of_range", "malformed_json")
+                .containsEntry(
+                        "malformed_json", new DeadLetterReasons.Reason(1, "logs/0/20", "broken"));
+        // The example is one of the reason's dead letters, source and detail of the same one.
+        DeadLetterReasons.Reason old = out.deadLetters().get("timestamp_out_of_range");
+        assertThat(old.count()).isEqualTo(3);
+        assertThat(old.source() + " " + old.detail())
+                .isIn("logs/0/10 too old 0", "logs/0/11 too old 1", "logs/0/12 too old 2");
+    }
+
+    private static DeadLetter deadLetter(long offset, String reason, String detail) {
+        DeadLetter d = new DeadLetter();
+        d.sourceTopic = "logs";
+        d.partition = 0;
+        d.offset = offset;
+        d.reason = reason;
+        d.detail = detail;
+        d.raw = "{}";
+        d.rawEncoding = "utf-8";
+        d.rawSize = 2;
+        d.pipeline = "app-logs";
+        return d;
     }
 }
