@@ -3,13 +3,13 @@
 -- or paste one into `bin/cluster sql`. docs/sql.md explains them.
 
 -- Which services had the most dead letters in the last hour? (The service is read from the
--- rejected record itself, where it is JSON.)
-SELECT COALESCE(JSON_VALUE(`raw`, '$.service'), '(not JSON)') AS service,
+-- rejected record itself, where it is JSON with a service field.)
+SELECT COALESCE(JSON_VALUE(`raw`, '$.service'), '(no service)') AS service,
        COUNT(*) AS dead_letters,
        MAX(rejected_at) AS last_one
 FROM dead_letters
 WHERE rejected_at > CURRENT_TIMESTAMP - INTERVAL '1' HOUR
-GROUP BY COALESCE(JSON_VALUE(`raw`, '$.service'), '(not JSON)')
+GROUP BY COALESCE(JSON_VALUE(`raw`, '$.service'), '(no service)')
 ORDER BY dead_letters DESC
 LIMIT 10;
 
@@ -49,7 +49,8 @@ WHERE n = 1 AND status = 'firing'
 ORDER BY startsAt;
 
 -- The worst p99 of each metric and service in the last hour.
-SELECT name, `group`['service'] AS service, MAX(p99) AS worst_p99, SUM(`count`) AS points
+SELECT name, `group`['service'] AS service, ROUND(MAX(p99), 1) AS worst_p99,
+       SUM(`count`) AS points
 FROM metric_aggregates
 WHERE window_end > CURRENT_TIMESTAMP - INTERVAL '1' HOUR
 GROUP BY name, `group`['service']

@@ -20,8 +20,10 @@
 
 -- Times are UTC in the records; show them so.
 SET 'table.local-time-zone' = 'UTC';
--- Results printed as text tables, for a terminal and for files run with -f.
+-- Results printed as text tables, for a terminal and for files run with -f, with room for
+-- patterns and summaries.
 SET 'sql-client.execution.result-mode' = 'tableau';
+SET 'table.display.max-column-width' = '50';
 
 -- Log aggregates (a logs pipeline's output_topic), one per group and window. Parallel window
 -- subtasks close a window at slightly different moments, so the watermark allows one window

@@ -3,11 +3,11 @@
 -- test reads the results in this order.
 
 -- 1. Which services had the most dead letters in the last hour (the README's query).
-SELECT COALESCE(JSON_VALUE(`raw`, '$.service'), '(not JSON)') AS service,
+SELECT COALESCE(JSON_VALUE(`raw`, '$.service'), '(no service)') AS service,
        COUNT(*) AS dead_letters
 FROM dead_letters
 WHERE rejected_at > CURRENT_TIMESTAMP - INTERVAL '1' HOUR
-GROUP BY COALESCE(JSON_VALUE(`raw`, '$.service'), '(not JSON)')
+GROUP BY COALESCE(JSON_VALUE(`raw`, '$.service'), '(no service)')
 ORDER BY dead_letters DESC, service;
 
 -- 2. Dead letters per reason, all of them.

@@ -429,7 +429,7 @@ class SqlEndToEndTest {
 
         private static String serviceIn(String raw) {
             Matcher m = SERVICE.matcher(raw);
-            return m.matches() ? m.group(1) : "(not JSON)";
+            return m.matches() ? m.group(1) : "(no service)";
         }
 
         List<ServiceRatio> topErrorRatios() {
