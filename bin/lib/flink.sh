@@ -46,7 +46,7 @@ fetch_flink() {
   if [[ -f $stamp && ! $ROOT/playground/flink/pom.xml -nt $stamp ]]; then
     return
   fi
-  say "fetching Flink 2.2.1 jars with Maven into $(rel "$FLINK_LIB") (first run only, about 120 MB)"
+  say "fetching Flink 2.2.1 jars with Maven into $(rel "$FLINK_LIB") (first run only, about 180 MB)"
   local t0 log="$LOGS/flink-fetch.log"
   t0=$(now_ms)
   rm -rf "$FLINK_LIB"
@@ -181,4 +181,122 @@ submit_job() {
 stop_flink_cluster() {
   stop_component taskmanager
   stop_component jobmanager
+}
+
+# --- Flink SQL (bin/cluster sql) -------------------------------------------------------------
+# Flink's SQL client in embedded mode, against this cluster, with the output topics as tables
+# (deploy/sql/streamwatch.sql). Its jars and the Kafka SQL connector come from
+# playground/flink-sql/pom.xml into FLINK_SQL_LIB; the cluster's lib/ has the planner and runtime.
+
+FLINK_SQL_CLIENT_CLASS=org.apache.flink.table.client.SqlClient
+FLINK_SQL_TABLES="$ROOT/deploy/sql/streamwatch.sql"
+
+fetch_flink_sql() {
+  local stamp="$FLINK_SQL_LIB/.complete"
+  if [[ -f $stamp && ! $ROOT/playground/flink-sql/pom.xml -nt $stamp ]]; then
+    return
+  fi
+  say "fetching Flink's SQL client and the Kafka SQL connector with Maven into $(rel "$FLINK_SQL_LIB") (first run only, about 55 MB)"
+  local t0 log="$LOGS/flink-sql-fetch.log"
+  t0=$(now_ms)
+  mkdir -p "$LOGS"
+  rm -rf "$FLINK_SQL_LIB"
+  mkdir -p "$FLINK_SQL_LIB"
+  if ! "$MVN" "${MVN_FLAGS[@]}" -f "$ROOT/playground/flink-sql/pom.xml" "$DEP_PLUGIN:copy-dependencies" \
+    -DoutputDirectory="$FLINK_SQL_LIB" -DincludeScope=runtime 2>&1 | tee "$log" |
+    sed -u -n 's#^Downloaded from [^ ]*: .*/\([^/ ]*\.jar\) .*#  downloaded \1#p' >&2; then
+    show_log_tail "$log" 30
+    die "could not fetch Flink's SQL client from Maven (full output in $(rel "$log"))"
+  fi
+  touch "$stamp"
+  say "Flink SQL jars ready in $(since "$t0")"
+}
+
+# sql_jar <artifact prefix>: the one jar of FLINK_SQL_LIB whose name starts so; dies if missing.
+sql_jar() {
+  local jar
+  jar=$(find "$FLINK_SQL_LIB" -maxdepth 1 -name "$1-[0-9]*.jar" | head -n 1)
+  [[ -n $jar ]] || die "$1 is missing in $(rel "$FLINK_SQL_LIB"); delete the folder to fetch it again"
+  echo "$jar"
+}
+
+# write_sql_init <file> snapshot|streaming: the SQL client's init file, deploy/sql/streamwatch.sql
+# with this broker's address; for "snapshot" also batch mode and every table bounded at the end
+# offsets a query finds when it starts, so that each query answers and ends.
+write_sql_init() {
+  local file=$1 mode=$2
+  grep -q "'properties.bootstrap.servers' = 'localhost:9092'" "$FLINK_SQL_TABLES" ||
+    die "$(rel "$FLINK_SQL_TABLES") has no 'properties.bootstrap.servers' = 'localhost:9092' to point at $BOOTSTRAP"
+  {
+    echo "-- Written by bin/cluster sql: $(rel "$FLINK_SQL_TABLES") for the broker at $BOOTSTRAP ($mode)."
+    sed "s#'properties.bootstrap.servers' = 'localhost:9092'#'properties.bootstrap.servers' = '$BOOTSTRAP'#" \
+      "$FLINK_SQL_TABLES"
+    if [[ $mode == snapshot ]]; then
+      echo
+      echo "-- Snapshot mode: batch queries over what the topics hold when each query starts."
+      echo "SET 'execution.runtime-mode' = 'batch';"
+      sed -n 's/^CREATE TABLE \([a-z_]*\).*/\1/p' "$FLINK_SQL_TABLES" | while read -r table; do
+        echo "ALTER TABLE $table SET ('scan.bounded.mode' = 'latest-offset');"
+      done
+    fi
+  } >"$file"
+}
+
+# run_sql_client snapshot|streaming interactive|file [SQL client options...]: the SQL client in
+# this terminal. For "file" (the client runs -f FILE) it fails if a statement failed: the client
+# stops at the first failing statement, or at a failing init file, but exits 0 all the same.
+run_sql_client() {
+  local mode=$1 run=$2 init="$FLINK_HOME/sql/init-$1.sql" out="$FLINK_HOME/sql/last-file-run.out"
+  local status
+  shift 2
+  mkdir -p "$FLINK_HOME/sql/tmp"
+  write_sql_init "$init" "$mode"
+  if [[ $run == interactive ]]; then
+    sql_client_java "$init" "$@"
+    return
+  fi
+  # Without a terminal: JLine's plain one, without its warning that there is none.
+  set +e
+  sql_client_java "$init" -Dorg.jline.terminal.dumb=true "$@" | tee "$out"
+  status=${PIPESTATUS[0]}
+  set -e
+  ((status == 0)) || return "$status"
+  # The client's messages, which may follow a statement's echo on its line; not in result rows.
+  if grep -v '^|' "$out" |
+    grep -q -e '\[ERROR\] Could not execute SQL statement' -e '^Failed to initialize from sql script'; then
+    say "a statement failed (see above; the client's log: $(rel "$FLINK_HOME/log/sql-client.log"))"
+    return 1
+  fi
+}
+
+# The SQL client's classpath: the cluster's lib/ (planner, runtime, JSON format), the client and
+# the gateway it embeds, and flink-python last (it only answers the client's option parser).
+sql_client_classpath() {
+  echo "$FLINK_LIB/*:$(sql_jar flink-sql-client):$(sql_jar flink-sql-gateway):$(sql_jar flink-python)"
+}
+
+# sql_client_java <init file> [-Dproperty=value...] [SQL client options...]: the client on this
+# cluster (the REST address is in its conf/), its log in a file so the terminal shows only the
+# client, and the Kafka SQL connector shipped with every job it submits (--jar).
+sql_client_java() {
+  local init=$1 classpath connector jvm=()
+  shift
+  while [[ ${1:-} == -D* ]]; do
+    jvm+=("$1")
+    shift
+  done
+  classpath=$(sql_client_classpath)
+  connector=$(sql_jar flink-sql-connector-kafka)
+  FLINK_CONF_DIR="$FLINK_HOME/conf" "$JAVA" -Xmx1g "${FLINK_JVM_OPENS[@]}" ${jvm[@]+"${jvm[@]}"} \
+    -Djava.io.tmpdir="$FLINK_HOME/sql/tmp" -Dlog.file="$FLINK_HOME/log/sql-client.log" \
+    -Dlog4j.configurationFile="file:$FLINK_HOME/conf/log4j.properties" \
+    -cp "$classpath" "$FLINK_SQL_CLIENT_CLASS" embedded --init "$init" --jar "$connector" "$@"
+}
+
+# The SQL client's own --help (its embedded mode's options).
+sql_client_help() {
+  mkdir -p "$LOGS"
+  "$JAVA" -Dlog.file="$LOGS/sql-client-help.log" \
+    -Dlog4j.configurationFile="file:$ROOT/flink-conf/log4j.properties" \
+    -cp "$(sql_client_classpath)" "$FLINK_SQL_CLIENT_CLASS" embedded --help
 }

@@ -20,6 +20,8 @@ FLINK_HOME="$WORK/flink"
 # Jars fetched from Maven are cached in the repository's .playground/, whatever SW_WORK is.
 KAFKA_LIB="$ROOT/.playground/kafka/lib"
 FLINK_LIB="$ROOT/.playground/flink/lib"
+# The SQL client's jars and the Kafka SQL connector (bin/cluster sql), beside the cluster's lib/.
+FLINK_SQL_LIB="$ROOT/.playground/flink/sql-lib"
 
 KAFKA_PORT=${SW_KAFKA_PORT:-19092}
 CONTROLLER_PORT=$((KAFKA_PORT + 1))
