@@ -49,9 +49,14 @@ import java.util.Locale;
  *       other names are attribute keys as written; the pipeline's {@code fields} may rename them;
  *   <li>metrics: {@code gauge} and {@code sum} points become one point each ({@code asDouble} or
  *       {@code asInt}); {@code histogram}, {@code exponentialHistogram} and {@code summary} points
- *       become {@code <name>} = sum/count (the mean; left out when count is 0 or sum is absent),
- *       {@code <name>.count} and {@code <name>.sum}; points flagged "no recorded value" are
- *       skipped.
+ *       become one {@link OtelPoint} each (count, sum, min, max, buckets or quantiles), which the
+ *       window folds in as the observations it stands for, and, for delta points, {@code
+ *       <name>.count} and {@code <name>.sum}; points flagged "no recorded value" are skipped.
+ *   <li>temporality: a cumulative monotonic sum, a cumulative histogram and every summary (whose
+ *       count and sum are running totals) leave as an {@link OtelPoint} with its series identity
+ *       (metric name, type, unit, every attribute of point, scope and resource, hashed) and start
+ *       time, for {@link io.streamwatch.operators.CumulativeToDelta}; a non-monotonic cumulative
+ *       sum is a level and is read like a gauge.
  * </ul>
  *
  * <p>A record is all or nothing: one bad log record or data point rejects the whole request into
