@@ -697,7 +697,7 @@ public final class OtelFormat implements InputFormat {
                     time = uint64(p, v, f, RejectReason.TIMESTAMP_OUT_OF_RANGE);
                     break;
                 case "startTimeUnixNano":
-                    start = scalar && gauge ? skip(p) : uint64(p, v, f, RejectReason.WRONG_TYPE);
+                    start = gauge ? skip(p) : uint64(p, v, f, RejectReason.WRONG_TYPE);
                     break;
                 case "flags":
                     flags = uint64(p, v, f, RejectReason.WRONG_TYPE);
