@@ -24,9 +24,8 @@ public final class MetricAggregateFunction
     @Override
     public MetricAccumulator add(MetricPoint point, MetricAccumulator acc) {
         if (point.values == null) {
-            if (point instanceof OtelPoint distribution) {
-                // Only distributions get here: cumulative points became deltas before.
-                DistributionFold.fold(distribution, acc);
+            if (point instanceof OtelPoint o && o.isDistribution()) {
+                DistributionFold.fold(o, acc);
             } else {
                 acc.add(point.value);
             }
