@@ -111,6 +111,34 @@ public final class MetricAccumulator {
         sketch.accept(Math.max(-MAX_TRACKABLE, Math.min(MAX_TRACKABLE, value)));
     }
 
+    /**
+     * Adds {@code count} observations known only as a distribution (an OpenTelemetry histogram or
+     * summary point, see {@link DistributionFold}): their exact sum, min and max, and {@code
+     * counts[i]} of them at {@code values[i]} in the sketch. The counts must add up to {@code
+     * count}, so that the sketch always holds as many samples as the count says (the serializer
+     * relies on it).
+     */
+    public void addDistribution(
+            long count, double sum, double min, double max, double[] values, long[] counts) {
+        if (count <= 0) {
+            return;
+        }
+        this.count += count;
+        this.sum += sum;
+        if (min < this.min) {
+            this.min = min;
+        }
+        if (max > this.max) {
+            this.max = max;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (counts[i] > 0) {
+                sketch.accept(
+                        Math.max(-MAX_TRACKABLE, Math.min(MAX_TRACKABLE, values[i])), counts[i]);
+            }
+        }
+    }
+
     /** Adds the samples of {@code other} (left unchanged) to this one, and returns this one. */
     public MetricAccumulator merge(MetricAccumulator other) {
         if (other.count == 0) {

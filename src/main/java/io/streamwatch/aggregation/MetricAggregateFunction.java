@@ -1,6 +1,7 @@
 package io.streamwatch.aggregation;
 
 import io.streamwatch.records.MetricPoint;
+import io.streamwatch.records.OtelPoint;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
@@ -23,7 +24,11 @@ public final class MetricAggregateFunction
     @Override
     public MetricAccumulator add(MetricPoint point, MetricAccumulator acc) {
         if (point.values == null) {
-            acc.add(point.value);
+            if (point instanceof OtelPoint o && o.isDistribution()) {
+                DistributionFold.fold(o, acc);
+            } else {
+                acc.add(point.value);
+            }
         } else {
             for (double v : point.values) {
                 acc.add(v);

@@ -4,6 +4,7 @@ import io.streamwatch.operators.CheckpointedWatermark;
 import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricPoint;
+import io.streamwatch.records.OtelPoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -405,9 +406,10 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             }
         }
 
+        /** A histogram or summary point of the {@code otel} format goes on as it is. */
         @Override
         protected int slot(MetricPoint p) {
-            return 0;
+            return p instanceof OtelPoint ? -1 : 0;
         }
 
         @Override

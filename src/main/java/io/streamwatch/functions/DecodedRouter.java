@@ -4,6 +4,7 @@ import io.streamwatch.records.DeadLetter;
 import io.streamwatch.records.Decoded;
 import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricPoint;
+import io.streamwatch.records.OtelPoint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -51,6 +52,28 @@ public abstract class DecodedRouter<T> extends ProcessFunction<Decoded, T> {
         @Override
         protected MetricPoint event(Decoded d) {
             return d.metric;
+        }
+    }
+
+    /**
+     * Routes the metric points of the {@code otel} format: cumulative ones (running totals, {@link
+     * OtelPoint#series} set) to the {@link #CUMULATIVE} side output, which turns them into deltas
+     * per series, the others on. Only otel pipelines have this router, so the others pay nothing
+     * for the check.
+     */
+    public static class OtelMetrics extends Metrics {
+        private static final long serialVersionUID = 1L;
+
+        public static final OutputTag<OtelPoint> CUMULATIVE =
+                new OutputTag<>("cumulative", TypeInformation.of(OtelPoint.class));
+
+        @Override
+        public void processElement(Decoded d, Context ctx, Collector<MetricPoint> out) {
+            if (d.metric instanceof OtelPoint o && o.series != null) {
+                ctx.output(CUMULATIVE, o);
+                return;
+            }
+            super.processElement(d, ctx, out);
         }
     }
 }

@@ -23,6 +23,7 @@ import io.streamwatch.config.PreAggregationConfig;
 import io.streamwatch.config.StreamwatchConfig;
 import io.streamwatch.config.WindowConfig;
 import io.streamwatch.functions.DecodedRouter;
+import io.streamwatch.operators.CumulativeToDelta;
 import io.streamwatch.operators.InterruptibleBroadcastOperator;
 import io.streamwatch.operators.InterruptibleWindowOperator;
 import io.streamwatch.operators.WindowAggregateOperator;
@@ -276,15 +277,22 @@ public final class StreamwatchJob {
             List<DataStream<DeadLetter>> deadLetters,
             List<DataStream<KafkaMessage>> lateEvents,
             List<DataStream<Observation>> observations) {
+        boolean otel = p.format().equals("otel");
         SingleOutputStreamOperator<MetricPoint> events =
-                decoded.process(new DecodedRouter.Metrics())
+                decoded.process(
+                                otel
+                                        ? new DecodedRouter.OtelMetrics()
+                                        : new DecodedRouter.Metrics())
                         .name("Route " + p.name())
                         .uid("route-" + p.name());
         deadLetters.add(events.getSideOutput(DecodedRouter.DEAD_LETTERS));
         OutputTag<MetricPoint> late =
                 new OutputTag<>("late-" + p.name(), TypeInformation.of(MetricPoint.class));
-        SingleOutputStreamOperator<MetricAggregate> windows =
-                metricWindows(p, preAggregated(p, events), late);
+        DataStream<MetricPoint> points = preAggregated(p, events);
+        if (otel) {
+            points = points.union(deltas(p, events));
+        }
+        SingleOutputStreamOperator<MetricAggregate> windows = metricWindows(p, points, late);
         observations.add(
                 windows.map(new Observations.Metrics())
                         .name("Observe " + p.name())
@@ -303,6 +311,20 @@ public final class StreamwatchJob {
                         .name("Encode " + p.name() + " late events")
                         .uid("encode-late-" + p.name()));
         return out;
+    }
+
+    /**
+     * The cumulative points of an otel pipeline as deltas per series ({@link CumulativeToDelta}),
+     * keyed by series. Only otel pipelines have it; their other points do not pass through it.
+     */
+    @VisibleForTesting
+    static DataStream<MetricPoint> deltas(
+            PipelineConfig p, SingleOutputStreamOperator<MetricPoint> routed) {
+        return routed.getSideOutput(DecodedRouter.OtelMetrics.CUMULATIVE)
+                .keyBy(o -> o.series, Types.STRING)
+                .process(new CumulativeToDelta(), TypeInformation.of(MetricPoint.class))
+                .name("Cumulative to delta " + p.name())
+                .uid("cumulative-to-delta-" + p.name());
     }
 
     /**

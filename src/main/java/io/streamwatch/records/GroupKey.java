@@ -100,6 +100,16 @@ public final class GroupKey {
         return b;
     }
 
+    /**
+     * The key with its first value replaced: the key of a companion metric ({@code <name>.count})
+     * in the same group as {@code key}.
+     */
+    public static String withFirst(String key, String first) {
+        String head = join(List.of(first));
+        int separator = key.indexOf(SEPARATOR);
+        return separator < 0 ? head : head + key.substring(separator);
+    }
+
     /** The values a key was {@linkplain #join joined} from, unescaped. */
     public static List<String> split(String key) {
         List<String> parts = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.streamwatch.records.KafkaMessage;
 import io.streamwatch.records.Level;
 import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricPoint;
+import io.streamwatch.records.OtelPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -151,7 +152,10 @@ public abstract class LateEventEncoder<T> extends RichMapFunction<T, KafkaMessag
                     m.partition,
                     m.offset,
                     m.timestamp,
-                    m.values == null ? 1 : m.values.length,
+                    m.values != null
+                            ? m.values.length
+                            // An otel histogram or summary point: its observations.
+                            : m instanceof OtelPoint o && o.isDistribution() ? o.count : 1,
                     m.record,
                     g -> {
                         g.writeStringField("kind", "metric");

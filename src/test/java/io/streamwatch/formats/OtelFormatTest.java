@@ -86,7 +86,7 @@ class OtelFormatTest {
                                         + " = 1491.0",
                                 "2026-11-25T10:15:30.000Z"
                                         + " http.server.request.duration/checkout/web-1 ="
-                                        + " 0.12340000000000001", // 74.04 / 600
+                                        + " 0.12340000000000001 of 600", // 74.04 / 600
                                 "2026-11-25T10:15:30.000Z"
                                         + " http.server.request.duration.count/checkout/web-1 ="
                                         + " 600.0",
@@ -108,7 +108,7 @@ class OtelFormatTest {
                                 "2026-11-25T10:15:30.000Z http.server.request.count//pay = 41.0",
                                 "2026-11-25T10:15:30.000Z http.server.request.count//pay = 1491.0",
                                 "2026-11-25T10:15:30.000Z http.server.request.duration//pay ="
-                                        + " 0.12340000000000001",
+                                        + " 0.12340000000000001 of 600",
                                 "2026-11-25T10:15:30.000Z http.server.request.duration.count//pay ="
                                         + " 600.0",
                                 "2026-11-25T10:15:30.000Z http.server.request.duration.sum//pay ="
@@ -123,15 +123,16 @@ class OtelFormatTest {
                         METRICS,
                         List.of("service", "host"),
                         List.of(
-                                "2026-11-25T10:15:30.000Z rpc.duration/search/web-2 = 12.5",
-                                "2026-11-25T10:15:30.000Z rpc.duration.count/search/web-2 = 4.0",
-                                "2026-11-25T10:15:30.000Z rpc.duration.sum/search/web-2 = 50.0",
-                                "2026-11-25T10:15:30.000Z query.latency/search/web-2 = 2.5",
-                                "2026-11-25T10:15:30.000Z query.latency.count/search/web-2 = 3.0",
-                                "2026-11-25T10:15:30.000Z query.latency.sum/search/web-2 = 7.5",
-                                // count 0 (omitted, as proto3 writes it) and no sum: only count.
-                                "2026-11-25T10:15:31.000Z query.latency.count/search/web-2 ="
-                                        + " 0.0")));
+                                // A summary's count and sum are running totals, and this
+                                // histogram is cumulative: they leave the decoder as totals, and
+                                // their deltas (with .count and .sum) come from CumulativeToDelta.
+                                "2026-11-25T10:15:30.000Z rpc.duration/search/web-2 = 12.5 of 4"
+                                        + " cumulative",
+                                "2026-11-25T10:15:30.000Z query.latency/search/web-2 = 2.5 of 3"
+                                        + " cumulative",
+                                // count 0 (omitted, as proto3 writes it) and no sum.
+                                "2026-11-25T10:15:31.000Z query.latency/search/web-2 = 0.0 of 0"
+                                        + " cumulative")));
     }
 
     @ParameterizedTest(name = "{0} by {2}")

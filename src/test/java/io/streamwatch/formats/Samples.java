@@ -5,6 +5,7 @@ import io.streamwatch.config.PipelineKind;
 import io.streamwatch.records.Decoded;
 import io.streamwatch.records.GroupKey;
 import io.streamwatch.records.Level;
+import io.streamwatch.records.OtelPoint;
 import io.streamwatch.records.Times;
 import io.streamwatch.testing.TestPipelines;
 import java.io.IOException;
@@ -81,11 +82,20 @@ final class Samples {
             if (!key.get(0).equals(d.metric.name)) {
                 throw new AssertionError("key does not start with the name: " + d.metric);
             }
-            return Times.iso(d.metric.timestamp)
-                    + " "
-                    + String.join("/", key)
-                    + " = "
-                    + d.metric.value;
+            String line =
+                    Times.iso(d.metric.timestamp)
+                            + " "
+                            + String.join("/", key)
+                            + " = "
+                            + d.metric.value;
+            if (d.metric instanceof OtelPoint o) {
+                // A distribution shows how many observations its value is the mean of; a running
+                // total (which becomes a delta after the decoder) says so.
+                line +=
+                        (o.isDistribution() ? " of " + o.count : "")
+                                + (o.series != null ? " cumulative" : "");
+            }
+            return line;
         }
         return "dead letter " + d.deadLetter.reason + ": " + d.deadLetter.detail;
     }

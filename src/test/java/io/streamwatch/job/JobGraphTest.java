@@ -183,4 +183,32 @@ class JobGraphTest {
         assertThat(String.join("|", vertexNames(off))).doesNotContain("Pre-aggregate");
         assertThat(String.join("|", vertexNames(sliding))).doesNotContain("Pre-aggregate");
     }
+
+    /**
+     * Cumulative otel points take a detour through the keyed delta operator, which only otel
+     * pipelines have; the pre-aggregator stays chained to the source for the other points.
+     */
+    @Test
+    void onlyOtelMetricsPipelinesHaveTheDeltaOperator() {
+        List<String> otel = vertexNames(TestPipelines.metrics("otel"));
+        assertThat(otel)
+                .anySatisfy(n -> assertThat(n).startsWith("Cumulative to delta app-metrics"));
+        assertThat(otel)
+                .anySatisfy(
+                        n ->
+                                assertThat(n)
+                                        .startsWith("Source: Read")
+                                        .contains("Pre-aggregate app-metrics"));
+        for (String format : List.of("streamwatch", "telegraf", "ecs")) {
+            assertThat(String.join("|", vertexNames(TestPipelines.metrics(format))))
+                    .doesNotContain("Cumulative to delta");
+        }
+        assertThat(String.join("|", vertexNames(TestPipelines.logs("otel"))))
+                .doesNotContain("Cumulative to delta");
+        assertThat(streamGraph(TestPipelines.metrics("otel")).getStreamNodes())
+                .anySatisfy(
+                        n ->
+                                assertThat(n.getTransformationUID())
+                                        .isEqualTo("cumulative-to-delta-app-metrics"));
+    }
 }
