@@ -83,8 +83,8 @@ class ClusterEndToEndTest {
         }
         Files.createDirectories(WORK);
         started = true;
-        Script start = script(Duration.ofMinutes(5), "bin/cluster", "start");
-        assertThat(start.exit).as("bin/cluster start failed:%n%s", start.stderr).isZero();
+        RepositoryScript start = script(Duration.ofMinutes(5), "bin/cluster", "start");
+        assertThat(start.exit()).as("bin/cluster start failed:%n%s", start.stderr()).isZero();
     }
 
     @AfterAll
@@ -113,7 +113,7 @@ class ClusterEndToEndTest {
                     .get(30, TimeUnit.SECONDS);
         }
 
-        Script submit =
+        RepositoryScript submit =
                 script(
                         Duration.ofMinutes(2),
                         "bin/cluster",
@@ -144,8 +144,8 @@ class ClusterEndToEndTest {
                         t.alerts,
                         "--set",
                         "alerts.rules=../src/test/resources/e2e/rules.yaml");
-        assertThat(submit.exit).as("bin/cluster submit failed:%n%s", submit.stderr).isZero();
-        String jobId = submit.stdout.strip();
+        assertThat(submit.exit()).as("bin/cluster submit failed:%n%s", submit.stderr()).isZero();
+        String jobId = submit.stdout().strip();
         assertThat(jobId).matches("[0-9a-f]{32}");
 
         try {
@@ -721,26 +721,8 @@ class ClusterEndToEndTest {
         }
     }
 
-    /** Result of a script run: exit code, stdout, stderr. */
-    record Script(int exit, String stdout, String stderr) {}
-
     /** Runs a script of the repository with SW_WORK=target/e2e, bounded by {@code timeout}. */
-    private static Script script(Duration timeout, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
-        pb.environment().put("SW_WORK", WORK.toString());
-        String name = command[1];
-        Path out = WORK.resolve(name + ".out");
-        Path err = WORK.resolve(name + ".err");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            p.waitFor(20, TimeUnit.SECONDS);
-            fail("%s did not finish within %s; see %s", String.join(" ", command), timeout, err);
-        }
-        String stderr = Files.readString(err);
-        System.err.print(stderr);
-        return new Script(p.exitValue(), Files.readString(out), stderr);
+    private static RepositoryScript script(Duration timeout, String... command) throws Exception {
+        return RepositoryScript.run(ROOT, WORK, Map.of(), timeout, command);
     }
 }

@@ -1,7 +1,6 @@
 package io.streamwatch.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.streamwatch.alerts.Alert;
 import io.streamwatch.records.DeadLetter;
@@ -90,7 +89,7 @@ class SqlEndToEndTest {
         }
         Files.createDirectories(WORK);
         started = true;
-        Script start = script(Duration.ofMinutes(5), "bin/cluster", "start");
+        RepositoryScript start = script(Duration.ofMinutes(5), "bin/cluster", "start");
         assertThat(start.exit()).as("bin/cluster start failed:%n%s", start.stderr()).isZero();
     }
 
@@ -108,7 +107,8 @@ class SqlEndToEndTest {
         writeInTransaction(model.committed(), true);
         writeInTransaction(model.aborted(), false);
 
-        Script sql = script(Duration.ofMinutes(10), "bin/cluster", "sql", "-f", QUERIES.toString());
+        RepositoryScript sql =
+                script(Duration.ofMinutes(10), "bin/cluster", "sql", "-f", QUERIES.toString());
         assertThat(sql.exit())
                 .as("bin/cluster sql failed:%n%s%n%s", sql.stdout(), sql.stderr())
                 .isZero();
@@ -533,27 +533,10 @@ class SqlEndToEndTest {
         }
     }
 
-    /** Result of a script run: exit code, stdout, stderr. */
-    record Script(int exit, String stdout, String stderr) {}
-
-    /** Runs a script of the repository on this test's ports and work directory. */
-    private static Script script(Duration timeout, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
-        pb.environment().put("SW_WORK", WORK.toString());
-        PORTS.putInto(pb.environment());
-        String name = command[1];
-        Path out = WORK.resolve(name + ".out");
-        Path err = WORK.resolve(name + ".err");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            p.waitFor(20, TimeUnit.SECONDS);
-            fail("%s did not finish within %s; see %s", String.join(" ", command), timeout, err);
-        }
-        String stderr = Files.readString(err);
-        System.err.print(stderr);
-        return new Script(p.exitValue(), Files.readString(out), stderr);
+    /** Runs a script of the repository with this test's work directory and ports. */
+    private static RepositoryScript script(Duration timeout, String... command) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        PORTS.putInto(env);
+        return RepositoryScript.run(ROOT, WORK, env, timeout, command);
     }
 }
