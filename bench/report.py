@@ -214,7 +214,8 @@ def scaling_section(results_dir):
     """The key-scaling part: markdown, and its rows of the targets table."""
     runs = []
     for d in sorted(os.listdir(results_dir)):
-        if not d.startswith("scaling-"):
+        # A run's directory; its profile (scaling-<keys>.collapsed) lies beside it.
+        if not d.startswith("scaling-") or not os.path.isdir(os.path.join(results_dir, d)):
             continue
         keys = int(d.split("-", 1)[1])
         data = load_json(os.path.join(results_dir, d, "data.json"))
