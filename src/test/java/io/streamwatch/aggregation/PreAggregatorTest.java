@@ -218,15 +218,25 @@ class PreAggregatorTest {
     @Test
     void everythingHeldGoesWhenIdleAndAtTheEnd() throws Exception {
         openLogs(1000);
-
         logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.processElement(line("a", T0 + 1, Level.INFO, "x"), T0 + 1);
+        assertThat(output(logs)).isEmpty();
         logs.processWatermarkStatus(WatermarkStatus.IDLE);
         List<Object> out = output(logs);
         assertThat(out).hasSize(2).last().isEqualTo(WatermarkStatus.IDLE);
+        assertThat(PreAggregatorTest.<LogEvent>records(out))
+                .extracting(r -> r.getValue().count, r -> r.getValue().message)
+                .containsExactly(tuple(2L, null));
+        logs.close();
 
+        openLogs(1000);
         logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.processElement(line("a", T0 + 1, Level.INFO, "x"), T0 + 1);
+        assertThat(output(logs)).isEmpty();
         logs.endInput();
-        assertThat(records(output(logs))).hasSize(1);
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(r -> r.getValue().count, r -> r.getValue().message)
+                .containsExactly(tuple(2L, null));
         // Nothing is left: a watermark past every window sends only itself.
         logs.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(output(logs)).containsExactly(new Watermark(Long.MAX_VALUE));
