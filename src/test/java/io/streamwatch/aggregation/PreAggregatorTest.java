@@ -314,7 +314,7 @@ class PreAggregatorTest {
         assertThat(byKey.get("mem|h1").values).isNull();
         assertThat(byKey.get("mem|h1").value).isEqualTo(7.0);
 
-        for (int i = 0; i < PreAggregator.Metrics.MAX_VALUES; i++) {
+        for (int i = 0; i < 256; i++) {
             metrics.processElement(point("cpu|h1", T0 + MINUTE + i, i), T0 + MINUTE + i);
         }
         assertThat(PreAggregatorTest.<MetricPoint>records(output(metrics)))
