@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -273,18 +272,6 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
     @Override
     public void endInput() throws Exception {
         flushAll();
-    }
-
-    /** Whether events are combined now (not after idleness), for tests. */
-    @VisibleForTesting
-    boolean combining() {
-        return !resumed && watermark >= combineFrom;
-    }
-
-    /** Partials held now, for tests. */
-    @VisibleForTesting
-    int held() {
-        return entries;
     }
 
     private void flushAll() {

@@ -206,9 +206,4 @@ public class TemplateAssigner extends KeyedProcessFunction<String, LogEvent, Log
             it.remove();
         }
     }
-
-    /** Keys whose miner is in memory (tests). */
-    int cachedKeys() {
-        return cache.size();
-    }
 }

@@ -545,11 +545,6 @@ public final class TemplateMiner {
         return t;
     }
 
-    /** The miner's clock: lines added so far (what {@link TemplateState#lastSeen} counts in). */
-    public long clock() {
-        return clock;
-    }
-
     /** A miner with this configuration and the state a {@link #snapshot()} gave. */
     public static TemplateMiner restore(Config config, State state) {
         TemplateMiner m = new TemplateMiner(config);

@@ -105,8 +105,7 @@ public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> 
      * Decodes one payload into {@link #buffer}; returns the dead letter instead when the record is
      * unusable.
      */
-    @VisibleForTesting
-    Decoded decode(byte[] value, RecordOrigin origin) {
+    private Decoded decode(byte[] value, RecordOrigin origin) {
         if (buffer == null) {
             buffer = new ArrayList<>(4);
         }
@@ -257,10 +256,5 @@ public class RecordDecoder implements KafkaRecordDeserializationSchema<Decoded> 
         }
         Decoded rejected = decode(value, origin);
         return rejected != null ? List.of(rejected) : new ArrayList<>(buffer);
-    }
-
-    @VisibleForTesting
-    List<Decoded> lastDecoded() {
-        return buffer;
     }
 }

@@ -152,7 +152,16 @@ class PreAggregatorTest {
         assertThat(counts)
                 .containsExactly(
                         Map.entry("a/INFO", 10L), Map.entry("a/WARN", 1L), Map.entry("b/INFO", 1L));
-        assertThat(((PreAggregator<?, ?>) logs.getOneInputOperator()).held()).isEqualTo(1);
+
+        // The next window's line is still held: it goes, as a partial, when the input ends.
+        logs.endInput();
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(
+                        r -> r.getValue().key,
+                        r -> r.getValue().count,
+                        r -> r.getValue().message,
+                        r -> r.getTimestamp())
+                .containsExactly(tuple("a", 1L, null, T0 + 2 * MINUTE - 1));
     }
 
     @Test
@@ -186,7 +195,12 @@ class PreAggregatorTest {
         logs.processElement(line("b", T0 + 3 * MINUTE, Level.DEBUG, "y"), T0 + 3 * MINUTE);
         OperatorSubtaskState snapshot = logs.snapshot(1, 1);
         assertThat(records(output(logs))).isEmpty();
-        assertThat(((PreAggregator<?, ?>) logs.getOneInputOperator()).held()).isEqualTo(2);
+        // The snapshot sent nothing and the task still holds both: its watermark sends them.
+        logs.processWatermark(new Watermark(T0 + 4 * MINUTE - 1));
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(r -> r.getValue().key, r -> r.getValue().count, r -> r.getTimestamp())
+                .containsExactly(
+                        tuple("a", 2L, T0 + MINUTE - 1), tuple("b", 1L, T0 + 4 * MINUTE - 1));
         logs.close();
 
         logs =
@@ -204,22 +218,33 @@ class PreAggregatorTest {
     @Test
     void everythingHeldGoesWhenIdleAndAtTheEnd() throws Exception {
         openLogs(1000);
-
         logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.processElement(line("a", T0 + 1, Level.INFO, "x"), T0 + 1);
+        assertThat(output(logs)).isEmpty();
         logs.processWatermarkStatus(WatermarkStatus.IDLE);
         List<Object> out = output(logs);
         assertThat(out).hasSize(2).last().isEqualTo(WatermarkStatus.IDLE);
+        assertThat(PreAggregatorTest.<LogEvent>records(out))
+                .extracting(r -> r.getValue().count, r -> r.getValue().message)
+                .containsExactly(tuple(2L, null));
+        logs.close();
 
+        openLogs(1000);
         logs.processElement(line("a", T0, Level.INFO, "x"), T0);
+        logs.processElement(line("a", T0 + 1, Level.INFO, "x"), T0 + 1);
+        assertThat(output(logs)).isEmpty();
         logs.endInput();
-        assertThat(records(output(logs))).hasSize(1);
-        assertThat(((PreAggregator<?, ?>) logs.getOneInputOperator()).held()).isZero();
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(r -> r.getValue().count, r -> r.getValue().message)
+                .containsExactly(tuple(2L, null));
+        // Nothing is left: a watermark past every window sends only itself.
+        logs.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(output(logs)).containsExactly(new Watermark(Long.MAX_VALUE));
     }
 
     @Test
     void afterIdlenessEventsGoOnAsTheyAreUntilTheWatermarkHasMovedAWindow() throws Exception {
         openLogs(1000);
-        PreAggregator<?, ?> op = (PreAggregator<?, ?>) logs.getOneInputOperator();
         logs.processWatermarkStatus(WatermarkStatus.IDLE);
         logs.processWatermarkStatus(WatermarkStatus.ACTIVE);
         output(logs);
@@ -230,13 +255,24 @@ class PreAggregatorTest {
         assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
                 .extracting(r -> r.getValue().message)
                 .containsExactly("x", "y");
-        assertThat(op.combining()).isFalse();
+
+        // A millisecond short of a whole window past the first watermark: still as they are.
+        logs.processWatermark(new Watermark(T0 + 1_000 + MINUTE - 1));
+        logs.processElement(line("a", T0 + 2 * MINUTE, Level.INFO, "w"), T0 + 2 * MINUTE);
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(r -> r.getValue().message)
+                .containsExactly("w");
 
         logs.processWatermark(new Watermark(T0 + 1_000 + MINUTE));
-        assertThat(op.combining()).isTrue();
+        output(logs);
         logs.processElement(line("a", T0 + 2 * MINUTE, Level.INFO, "z"), T0 + 2 * MINUTE);
         assertThat(records(output(logs))).isEmpty();
-        assertThat(op.held()).isEqualTo(1);
+        // Combined: it comes out as a partial (no message) when its window closes.
+        logs.processWatermark(new Watermark(T0 + 3 * MINUTE - 1));
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(
+                        r -> r.getValue().count, r -> r.getValue().message, r -> r.getTimestamp())
+                .containsExactly(tuple(1L, null, T0 + 3 * MINUTE - 1));
     }
 
     @Test
@@ -247,8 +283,18 @@ class PreAggregatorTest {
         logs.processElement(line("b", T0, Level.INFO, "x"), T0);
         assertThat(output(logs)).isEmpty();
         logs.processElement(line("c", T0 + MINUTE, Level.INFO, "x"), T0 + MINUTE);
-        assertThat(records(output(logs))).hasSize(3);
-        assertThat(((PreAggregator<?, ?>) logs.getOneInputOperator()).held()).isZero();
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(r -> r.getValue().key, r -> r.getValue().count)
+                .containsExactlyInAnyOrder(tuple("a", 1L), tuple("b", 2L), tuple("c", 1L));
+
+        // All went, so the count starts over: two new partials are held, the third sends all.
+        logs.processElement(line("d", T0 + MINUTE, Level.INFO, "x"), T0 + MINUTE);
+        logs.processElement(line("e", T0 + MINUTE, Level.INFO, "x"), T0 + MINUTE);
+        assertThat(output(logs)).isEmpty();
+        logs.processElement(line("f", T0 + MINUTE, Level.INFO, "x"), T0 + MINUTE);
+        assertThat(PreAggregatorTest.<LogEvent>records(output(logs)))
+                .extracting(r -> r.getValue().key)
+                .containsExactlyInAnyOrder("d", "e", "f");
     }
 
     @Test
@@ -268,7 +314,7 @@ class PreAggregatorTest {
         assertThat(byKey.get("mem|h1").values).isNull();
         assertThat(byKey.get("mem|h1").value).isEqualTo(7.0);
 
-        for (int i = 0; i < PreAggregator.Metrics.MAX_VALUES; i++) {
+        for (int i = 0; i < 256; i++) {
             metrics.processElement(point("cpu|h1", T0 + MINUTE + i, i), T0 + MINUTE + i);
         }
         assertThat(PreAggregatorTest.<MetricPoint>records(output(metrics)))

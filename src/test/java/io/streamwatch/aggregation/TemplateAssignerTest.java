@@ -10,9 +10,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
+import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
+import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
+import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
+import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -37,10 +47,16 @@ class TemplateAssignerTest {
             harnesses = new ArrayList<>();
     private long ts = 1;
 
+    /** Environments the tests made themselves: their harnesses do not close them. */
+    private final List<MockEnvironment> environments = new ArrayList<>();
+
     @AfterEach
     void closeAll() throws Exception {
         for (var h : harnesses) {
             h.close();
+        }
+        for (MockEnvironment env : environments) {
+            env.close();
         }
     }
 
@@ -72,6 +88,38 @@ class TemplateAssignerTest {
         if (restore != null) {
             h.initializeState(restore);
         }
+        h.open();
+        return h;
+    }
+
+    /**
+     * A harness of parallelism 1 whose metric registry keeps what the operator registers, by name,
+     * in {@code metrics}.
+     */
+    private KeyedOneInputStreamOperatorTestHarness<String, LogEvent, LogEvent> harness(
+            TemplateAssigner assigner, Map<String, Metric> metrics) throws Exception {
+        TestingMetricRegistry registry =
+                TestingMetricRegistry.builder()
+                        .setRegisterConsumer((metric, name, group) -> metrics.put(name, metric))
+                        .build();
+        TaskMetricGroup task =
+                TaskManagerMetricGroup.createTaskManagerMetricGroup(
+                                registry, "localhost", ResourceID.generate())
+                        .addJob(new JobID(), "job")
+                        .addTask(ExecutionAttemptID.randomId(), "task");
+        MockEnvironment env =
+                new MockEnvironmentBuilder()
+                        .setMaxParallelism(MAX_PARALLELISM)
+                        .setMetricGroup(task)
+                        .build();
+        environments.add(env);
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(assigner),
+                        (LogEvent e) -> e.key,
+                        Types.STRING,
+                        env);
+        harnesses.add(h);
         h.open();
         return h;
     }
@@ -220,8 +268,8 @@ class TemplateAssignerTest {
     @Test
     void aGroupLeavingTheCacheIsRebuiltFromStateWithTheSameIds() throws Exception {
         // A budget of one template: every switch of key rebuilds the other key's miner.
-        TemplateAssigner assigner = new TemplateAssigner("app-logs", CONFIG, 1);
-        var h = harness(assigner, 1, 0, null);
+        Map<String, Metric> metrics = new HashMap<>();
+        var h = harness(new TemplateAssigner("app-logs", CONFIG, 1), metrics);
         String a = error(h, "a", "Job alpha failed on node east").patternId;
         String b = error(h, "b", "Queue orders is full").patternId;
         LogEvent a2 = error(h, "a", "Job beta failed on node west");
@@ -231,7 +279,19 @@ class TemplateAssignerTest {
         assertThat(a2.pattern).isEqualTo("Job <*> failed on node <*>");
         assertThat(b2.patternId).isEqualTo(b);
         assertThat(b2.pattern).isEqualTo("Queue <*> is full");
-        assertThat(assigner.cachedKeys()).isEqualTo(1);
+        // a and b were new, then each came back after the other had pushed it out of the cache.
+        assertThat(((Counter) metrics.get("templateMinersRestored")).getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void withinTheCacheBudgetNoGroupIsRebuilt() throws Exception {
+        Map<String, Metric> metrics = new HashMap<>();
+        var h = harness(new TemplateAssigner("app-logs", CONFIG, 2), metrics);
+        error(h, "a", "Job alpha failed on node east");
+        error(h, "b", "Queue orders is full");
+        error(h, "a", "Job beta failed on node west");
+        error(h, "b", "Queue payments is full");
+        assertThat(((Counter) metrics.get("templateMinersRestored")).getCount()).isZero();
     }
 
     @Test
@@ -257,7 +317,8 @@ class TemplateAssignerTest {
         error(h, "k", "Cache warmup failed");
         assertThat(stored(h, CONFIG, "k").get(id).count).isEqualTo(1);
 
-        h.setProcessingTime(TemplateAssigner.REFRESH_MS);
+        // A minute on (docs/PATTERNS.md: an entry last written a minute ago is written again).
+        h.setProcessingTime(60_000);
         error(h, "k", "Cache warmup failed");
 
         assertThat(stored(h, CONFIG, "k").get(id).count).isEqualTo(4);

@@ -1,5 +1,7 @@
 package io.streamwatch.formats;
 
+import static io.streamwatch.formats.Decoding.deadLetter;
+import static io.streamwatch.formats.Decoding.rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -7,7 +9,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.streamwatch.records.DeadLetter;
-import io.streamwatch.records.Decoded;
 import io.streamwatch.testing.TestPipelines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,15 +36,12 @@ class DuplicateKeysTest {
             JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private static String reason(RecordDecoder d, String json) {
-        Decoded out =
-                d.decode(
+        DeadLetter dl =
+                rejection(
+                        d,
                         json.getBytes(StandardCharsets.UTF_8),
                         new RecordOrigin().set("logs", 0, 7, T));
-        if (out == null) {
-            return "ok";
-        }
-        DeadLetter dl = out.deadLetter;
-        return dl.reason;
+        return dl == null ? "ok" : dl.reason;
     }
 
     @ParameterizedTest
@@ -77,12 +75,13 @@ class DuplicateKeysTest {
 
     @Test
     void theDeadLetterNamesTheFieldAndWhereItIs() {
-        Decoded out =
-                logs.decode(
+        DeadLetter dl =
+                deadLetter(
+                        logs,
                         ("{" + TS + ",\"service\":\"a\",\"service\":\"b\"}")
                                 .getBytes(StandardCharsets.UTF_8),
                         new RecordOrigin().set("logs", 0, 7, T));
-        assertThat(out.deadLetter.detail).startsWith("Duplicate field 'service' at line 1, column");
+        assertThat(dl.detail).startsWith("Duplicate field 'service' at line 1, column");
     }
 
     /** Random objects, some with a repeated key somewhere: the verdict equals Jackson's. */

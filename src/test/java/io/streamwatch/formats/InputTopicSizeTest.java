@@ -1,12 +1,13 @@
 package io.streamwatch.formats;
 
+import static io.streamwatch.formats.Decoding.deadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamwatch.config.ConfigLoader;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
-import io.streamwatch.records.Decoded;
+import io.streamwatch.records.DeadLetter;
 import io.streamwatch.testing.SharedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,14 +160,12 @@ class InputTopicSizeTest {
         assertThat(got.value()).hasSize(value.length);
 
         StreamwatchConfig config = defaults();
-        Decoded d =
-                new RecordDecoder(config.pipeline("app-logs"), config.limits())
-                        .decode(
-                                got.value(),
-                                new RecordOrigin()
-                                        .set(configured, 0, got.offset(), got.timestamp()));
-        assertThat(d.deadLetter).isNotNull();
-        assertThat(d.deadLetter.reason).isEqualTo("oversized");
-        assertThat(d.deadLetter.rawSize).isEqualTo(value.length);
+        DeadLetter d =
+                deadLetter(
+                        new RecordDecoder(config.pipeline("app-logs"), config.limits()),
+                        got.value(),
+                        new RecordOrigin().set(configured, 0, got.offset(), got.timestamp()));
+        assertThat(d.reason).isEqualTo("oversized");
+        assertThat(d.rawSize).isEqualTo(value.length);
     }
 }

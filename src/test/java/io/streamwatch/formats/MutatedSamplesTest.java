@@ -1,5 +1,7 @@
 package io.streamwatch.formats;
 
+import static io.streamwatch.formats.Decoding.events;
+import static io.streamwatch.formats.Decoding.rejection;
 import static io.streamwatch.formats.Samples.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,7 +85,7 @@ class MutatedSamplesTest {
 
     private static void mutate(RecordDecoder d, PipelineKind kind, String sample) throws Exception {
         byte[] original = Samples.read(sample);
-        assertThat(d.decode(original, origin())).as("dead letter of %s", sample).isNull();
+        assertThat(rejection(d, original, origin())).as("dead letter of %s", sample).isNull();
         JsonNode tree = MAPPER.readTree(original);
         Random random = new Random(sample.hashCode());
         int events = 0;
@@ -93,10 +95,9 @@ class MutatedSamplesTest {
                     i % 2 == 0
                             ? mutateBytes(original, random)
                             : MAPPER.writeValueAsBytes(mutateTree(tree.deepCopy(), random));
-            Decoded rejected = d.decode(mutated, origin());
-            if (rejected != null) {
+            DeadLetter dl = rejection(d, mutated, origin());
+            if (dl != null) {
                 deadLetters++;
-                DeadLetter dl = rejected.deadLetter;
                 assertThat(dl.reason)
                         .as(
                                 "reason of %s (detail: %s)",
@@ -104,11 +105,11 @@ class MutatedSamplesTest {
                         .isNotBlank()
                         .isNotEqualTo(RejectReason.INTERNAL_ERROR.code());
                 assertThat(dl.detail).isNotBlank();
-                assertThat(d.lastDecoded()).isEmpty();
                 continue;
             }
-            assertThat(d.lastDecoded()).as("events of %s", new String(mutated)).isNotEmpty();
-            for (Decoded e : d.lastDecoded()) {
+            List<Decoded> decoded = events(d, mutated, origin());
+            assertThat(decoded).as("events of %s", new String(mutated)).isNotEmpty();
+            for (Decoded e : decoded) {
                 events++;
                 if (kind == PipelineKind.LOGS) {
                     assertThat(e.log.key).isNotNull();

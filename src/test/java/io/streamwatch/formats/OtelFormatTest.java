@@ -1,5 +1,7 @@
 package io.streamwatch.formats;
 
+import static io.streamwatch.formats.Decoding.deadLetter;
+import static io.streamwatch.formats.Decoding.events;
 import static io.streamwatch.formats.Samples.T;
 import static io.streamwatch.formats.Samples.origin;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,9 +24,7 @@ class OtelFormatTest {
     private static final PipelineKind METRICS = PipelineKind.METRICS;
 
     private static List<String> decode(RecordDecoder d, byte[] payload) {
-        Decoded rejected = d.decode(payload, origin());
-        assertThat(rejected).as("dead letter").isNull();
-        return d.lastDecoded().stream().map(Samples::line).toList();
+        return events(d, payload, origin()).stream().map(Samples::line).toList();
     }
 
     private static List<String> decode(RecordDecoder d, String json) {
@@ -140,8 +140,9 @@ class OtelFormatTest {
     void samplesDecodeToTheirEvents(
             String sample, PipelineKind kind, List<String> groupBy, List<String> expected) {
         RecordDecoder d = Samples.decoder("otel", kind, groupBy, Map.of());
-        assertThat(decode(d, Samples.read("otel/" + sample))).containsExactlyElementsOf(expected);
-        for (Decoded e : d.lastDecoded()) {
+        List<Decoded> events = events(d, Samples.read("otel/" + sample), origin());
+        assertThat(events.stream().map(Samples::line)).containsExactlyElementsOf(expected);
+        for (Decoded e : events) {
             assertThat(e.log != null ? e.log.topic : e.metric.topic).isEqualTo("in");
             assertThat(e.log != null ? e.log.partition : e.metric.partition).isEqualTo(3);
             assertThat(e.log != null ? e.log.offset : e.metric.offset).isEqualTo(77);
@@ -314,15 +315,12 @@ class OtelFormatTest {
     @MethodSource("badLogs")
     void everyBadLogRequestIsOneDeadLetter(String payload, String reason, String detail) {
         RecordDecoder d = Samples.decoder("otel", LOGS, List.of("service"), Map.of());
-        Decoded out = d.decode(payload.getBytes(StandardCharsets.UTF_8), origin());
-        assertThat(out).as("dead letter for %s", payload).isNotNull();
-        DeadLetter dl = out.deadLetter;
+        // The good record in front of the bad one is not emitted: all or nothing.
+        DeadLetter dl = deadLetter(d, payload.getBytes(StandardCharsets.UTF_8), origin());
         assertThat(dl.reason).as(dl.detail).isEqualTo(reason);
         assertThat(dl.detail).contains(detail);
         assertThat(dl.raw).isEqualTo(payload);
         assertThat(dl.offset).isEqualTo(77);
-        // The good record in front of the bad one is not emitted: all or nothing.
-        assertThat(d.lastDecoded()).isEmpty();
     }
 
     private static String gauge(String point) {
@@ -391,11 +389,9 @@ class OtelFormatTest {
     @MethodSource("badMetrics")
     void everyBadMetricsRequestIsOneDeadLetter(String payload, String reason, String detail) {
         RecordDecoder d = Samples.decoder("otel", METRICS, List.of("service", "host"), Map.of());
-        Decoded out = d.decode(payload.getBytes(StandardCharsets.UTF_8), origin());
-        assertThat(out).as("dead letter for %s", payload).isNotNull();
-        assertThat(out.deadLetter.reason).as(out.deadLetter.detail).isEqualTo(reason);
-        assertThat(out.deadLetter.detail).contains(detail);
-        assertThat(d.lastDecoded()).isEmpty();
+        DeadLetter dl = deadLetter(d, payload.getBytes(StandardCharsets.UTF_8), origin());
+        assertThat(dl.reason).as(dl.detail).isEqualTo(reason);
+        assertThat(dl.detail).contains(detail);
     }
 
     @Test
@@ -403,7 +399,7 @@ class OtelFormatTest {
         RecordDecoder d = Samples.decoder("otel", LOGS, List.of("service"), Map.of());
         byte[] good = Samples.read("otel/logs-two-resources.json");
         assertThat(decode(d, good)).hasSize(6);
-        assertThat(d.decode(log("{\"timeUnixNano\":\"soon\"}").getBytes(), origin())).isNotNull();
+        deadLetter(d, log("{\"timeUnixNano\":\"soon\"}").getBytes(), origin());
         assertThat(decode(d, good)).hasSize(6);
     }
 }

@@ -1,10 +1,12 @@
 package io.streamwatch.formats;
 
+import static io.streamwatch.formats.Decoding.deadLetter;
+import static io.streamwatch.formats.Decoding.events;
 import static io.streamwatch.formats.Samples.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.config.PipelineKind;
-import io.streamwatch.records.Decoded;
+import io.streamwatch.records.DeadLetter;
 import io.streamwatch.records.MetricPoint;
 import io.streamwatch.records.OtelPoint;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +34,9 @@ class OtelMetricsTest {
     }
 
     private static List<MetricPoint> decode(String json) {
-        RecordDecoder d = decoder();
-        Decoded rejected = d.decode(json.getBytes(StandardCharsets.UTF_8), origin());
-        assertThat(rejected).as("dead letter").isNull();
-        return d.lastDecoded().stream().map(e -> e.metric).toList();
+        return events(decoder(), json.getBytes(StandardCharsets.UTF_8), origin()).stream()
+                .map(e -> e.metric)
+                .toList();
     }
 
     private static List<MetricPoint> sample() {
@@ -59,9 +60,13 @@ class OtelMetricsTest {
 
     @Test
     void aJavaSdkExportDecodesToRunningTotalsLevelsAndDistributions() {
-        RecordDecoder d = decoder();
-        d.decode(Samples.read("otel/metrics-cumulative-sdk.json"), origin());
-        assertThat(d.lastDecoded().stream().map(Samples::line))
+        assertThat(
+                        events(
+                                        decoder(),
+                                        Samples.read("otel/metrics-cumulative-sdk.json"),
+                                        origin())
+                                .stream()
+                                .map(Samples::line))
                 .containsExactly(
                         // A cumulative counter: a running total for CumulativeToDelta.
                         "2026-11-25T10:15:30.000Z http.server.request.count/checkout/web-1 ="
@@ -258,10 +263,8 @@ class OtelMetricsTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("badDistributions")
     void aDistributionThatContradictsItselfIsRejected(String payload, String detail) {
-        RecordDecoder d = decoder();
-        Decoded out = d.decode(payload.getBytes(StandardCharsets.UTF_8), origin());
-        assertThat(out).as("dead letter for %s", payload).isNotNull();
-        assertThat(out.deadLetter.reason).isEqualTo("wrong_type");
-        assertThat(out.deadLetter.detail).contains(detail);
+        DeadLetter dl = deadLetter(decoder(), payload.getBytes(StandardCharsets.UTF_8), origin());
+        assertThat(dl.reason).isEqualTo("wrong_type");
+        assertThat(dl.detail).contains(detail);
     }
 }

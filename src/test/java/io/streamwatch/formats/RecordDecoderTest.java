@@ -1,5 +1,7 @@
 package io.streamwatch.formats;
 
+import static io.streamwatch.formats.Decoding.deadLetter;
+import static io.streamwatch.formats.Decoding.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.records.DeadLetter;
@@ -39,11 +41,15 @@ class RecordDecoderTest {
     }
 
     private static LogEvent onlyLog(RecordDecoder d, String json) {
-        Decoded rejected = d.decode(utf8(json), origin());
-        assertThat(rejected).as("dead letter for %s", json).isNull();
-        List<Decoded> out = d.lastDecoded();
+        List<Decoded> out = events(d, utf8(json), origin());
         assertThat(out).hasSize(1);
         return out.get(0).log;
+    }
+
+    private static MetricPoint onlyMetric(RecordDecoder d, String json) {
+        List<Decoded> out = events(d, utf8(json), origin());
+        assertThat(out).hasSize(1);
+        return out.get(0).metric;
     }
 
     @Test
@@ -65,16 +71,13 @@ class RecordDecoderTest {
 
     @Test
     void readsTheSpecMetricPointWithEpochMillis() {
-        assertThat(
-                        metrics.decode(
-                                utf8(
-                                        "{\"timestamp\":"
-                                                + T
-                                                + ",\"name\":\"http.server.duration\",\"value\":123.4,"
-                                                + "\"service\":\"checkout\",\"host\":\"web-1\",\"tags\":{\"route\":\"/pay\",\"status\":\"500\"}}"),
-                                origin()))
-                .isNull();
-        MetricPoint m = metrics.lastDecoded().get(0).metric;
+        MetricPoint m =
+                onlyMetric(
+                        metrics,
+                        "{\"timestamp\":"
+                                + T
+                                + ",\"name\":\"http.server.duration\",\"value\":123.4,"
+                                + "\"service\":\"checkout\",\"host\":\"web-1\",\"tags\":{\"route\":\"/pay\",\"status\":\"500\"}}");
         assertThat(m.name).isEqualTo("http.server.duration");
         assertThat(m.value).isEqualTo(123.4);
         assertThat(m.timestamp).isEqualTo(T);
@@ -89,10 +92,8 @@ class RecordDecoderTest {
                 "{\"timestamp\":"
                         + T
                         + ",\"name\":\"cpu\",\"value\":1,\"service\":\"%s\",\"host\":\"%s\"}";
-        assertThat(metrics.decode(utf8(String.format(tmpl, "a\\u001fb", "c")), origin())).isNull();
-        String first = metrics.lastDecoded().get(0).metric.key;
-        assertThat(metrics.decode(utf8(String.format(tmpl, "a", "b\\u001fc")), origin())).isNull();
-        String second = metrics.lastDecoded().get(0).metric.key;
+        String first = onlyMetric(metrics, String.format(tmpl, "a\\u001fb", "c")).key;
+        String second = onlyMetric(metrics, String.format(tmpl, "a", "b\\u001fc")).key;
         assertThat(first).isNotEqualTo(second);
         assertThat(GroupKey.toMap(List.of("service", "host"), first, 1))
                 .containsExactly(Map.entry("service", "a\u001fb"), Map.entry("host", "c"));
@@ -194,7 +195,7 @@ class RecordDecoderTest {
     @ParameterizedTest(name = "{1}: {0}")
     @MethodSource("badLogs")
     void everyBadLogGoesToTheDeadLetterWithItsReason(String payload, String reason) {
-        DeadLetter d = logs.decode(utf8(payload), origin()).deadLetter;
+        DeadLetter d = deadLetter(logs, utf8(payload), origin());
         assertThat(d.reason).isEqualTo(reason);
         assertThat(d.detail).isNotBlank();
         assertThat(d.sourceTopic).isEqualTo("logs");
@@ -204,7 +205,6 @@ class RecordDecoderTest {
         assertThat(d.raw).isEqualTo(payload);
         assertThat(d.rawEncoding).isEqualTo("utf-8");
         assertThat(d.rawTruncated).isFalse();
-        assertThat(logs.lastDecoded()).isEmpty();
     }
 
     static Stream<Arguments> detailsSayWhatWasFound() {
@@ -233,20 +233,20 @@ class RecordDecoderTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("detailsSayWhatWasFound")
     void theDetailSaysWhatWasFound(String payload, String detail) {
-        assertThat(logs.decode(utf8(payload), origin()).deadLetter.detail).isEqualTo(detail);
+        assertThat(deadLetter(logs, utf8(payload), origin()).detail).isEqualTo(detail);
     }
 
     @Test
     void aNullMetricValueIsSaidToBeNull() {
         DeadLetter d =
-                metrics.decode(
-                                utf8(
-                                        "{\"timestamp\":"
-                                                + T
-                                                + ",\"service\":\"s\",\"host\":\"h\","
-                                                + "\"name\":\"n\",\"value\":null}"),
-                                origin())
-                        .deadLetter;
+                deadLetter(
+                        metrics,
+                        utf8(
+                                "{\"timestamp\":"
+                                        + T
+                                        + ",\"service\":\"s\",\"host\":\"h\","
+                                        + "\"name\":\"n\",\"value\":null}"),
+                        origin());
         assertThat(d.reason).isEqualTo("missing_field");
         assertThat(d.detail).isEqualTo("'value' is null");
     }
@@ -270,20 +270,19 @@ class RecordDecoderTest {
     @ParameterizedTest(name = "{1}: {0}")
     @MethodSource("badMetrics")
     void everyBadMetricGoesToTheDeadLetterWithItsReason(String payload, String reason) {
-        assertThat(metrics.decode(utf8(payload), origin()).deadLetter.reason).isEqualTo(reason);
+        assertThat(deadLetter(metrics, utf8(payload), origin()).reason).isEqualTo(reason);
     }
 
     @Test
     void numericStringsAreAcceptedAsMetricValues() {
         assertThat(
-                        metrics.decode(
-                                utf8(
+                        onlyMetric(
+                                        metrics,
                                         "{\"timestamp\":"
                                                 + T
-                                                + ",\"name\":\"n\",\"value\":\" 12.5 \"}"),
-                                origin()))
-                .isNull();
-        assertThat(metrics.lastDecoded().get(0).metric.value).isEqualTo(12.5);
+                                                + ",\"name\":\"n\",\"value\":\" 12.5 \"}")
+                                .value)
+                .isEqualTo(12.5);
     }
 
     @Test
@@ -293,13 +292,12 @@ class RecordDecoderTest {
                         "{\"timestamp\":"
                                 + T
                                 + ",\"service\":\"a\",\"level\":\"INFO\",\"trace_id\":\"t1\"}");
-        assertThat(logs.decode(value, origin())).isNull();
-        assertThat(logs.lastDecoded().get(0).log.record).isSameAs(value);
+        assertThat(events(logs, value, origin()).get(0).log.record).isSameAs(value);
     }
 
     @Test
     void tombstoneIsEmpty() {
-        DeadLetter d = logs.decode(null, origin()).deadLetter;
+        DeadLetter d = deadLetter(logs, null, origin());
         assertThat(d.reason).isEqualTo("empty");
         assertThat(d.rawSize).isZero();
         assertThat(d.raw).isEmpty();
@@ -308,7 +306,7 @@ class RecordDecoderTest {
     @Test
     void invalidUtf8IsKeptAsBase64() {
         byte[] payload = {'{', '"', 'a', '"', ':', '"', (byte) 0xc3, (byte) 0x28, '"', '}'};
-        DeadLetter d = logs.decode(payload, origin()).deadLetter;
+        DeadLetter d = deadLetter(logs, payload, origin());
         assertThat(d.reason).isEqualTo("invalid_utf8");
         assertThat(d.detail).contains("offset 6");
         assertThat(d.rawEncoding).isEqualTo("base64");
@@ -327,7 +325,7 @@ class RecordDecoderTest {
     void oversizedRecordsAreCutToTheRawLimitWithTheirSize() {
         String big = "{\"message\":\"" + "ż".repeat(700_000) + "\"}";
         byte[] payload = utf8(big);
-        DeadLetter d = logs.decode(payload, origin()).deadLetter;
+        DeadLetter d = deadLetter(logs, payload, origin());
         assertThat(d.reason).isEqualTo("oversized");
         assertThat(d.rawSize).isEqualTo(payload.length);
         assertThat(d.rawTruncated).isTrue();
@@ -340,7 +338,7 @@ class RecordDecoderTest {
     void validRecordsAroundABadOneAreUnaffected() {
         String good = "{\"timestamp\":" + T + ",\"service\":\"a\",\"message\":\"m\"}";
         assertThat(onlyLog(logs, good).key).isEqualTo("a");
-        assertThat(logs.decode(utf8("{oops"), origin())).isNotNull();
+        assertThat(deadLetter(logs, utf8("{oops"), origin()).reason).isEqualTo("malformed_json");
         assertThat(onlyLog(logs, good).key).isEqualTo("a");
     }
 
@@ -357,18 +355,20 @@ class RecordDecoderTest {
     void aBugInAFormatIsAnInternalErrorNotBadInput() {
         String good = "{\"timestamp\":" + T + ",\"service\":\"a\",\"message\":\"m\"}";
         DeadLetter d =
-                failingWith(new NullPointerException("Cannot read field \"text\""))
-                        .decode(utf8(good), origin())
-                        .deadLetter;
+                deadLetter(
+                        failingWith(new NullPointerException("Cannot read field \"text\"")),
+                        utf8(good),
+                        origin());
         assertThat(d.reason).isEqualTo("internal_error");
         assertThat(d.detail)
                 .startsWith("java.lang.NullPointerException: Cannot read field \"text\" at ")
                 .contains("RecordDecoderTest");
         assertThat(d.raw).isEqualTo(good);
         assertThat(
-                        failingWith(new IllegalStateException("unbalanced"))
-                                .decode(utf8(good), origin())
-                                .deadLetter
+                        deadLetter(
+                                        failingWith(new IllegalStateException("unbalanced")),
+                                        utf8(good),
+                                        origin())
                                 .reason)
                 .isEqualTo("internal_error");
     }
@@ -380,15 +380,14 @@ class RecordDecoderTest {
                     throw new java.io.CharConversionException("Invalid UTF-32 character");
                 };
         assertThat(
-                        new RecordDecoder("app-logs", parserError, TestPipelines.LIMITS)
-                                .decode(utf8("{}"), origin())
-                                .deadLetter
+                        deadLetter(
+                                        new RecordDecoder(
+                                                "app-logs", parserError, TestPipelines.LIMITS),
+                                        utf8("{}"),
+                                        origin())
                                 .reason)
                 .isEqualTo("malformed_json");
-        assertThat(
-                        logs.decode(utf8("{\"timestamp\":" + T + ",\"message\":"), origin())
-                                .deadLetter
-                                .reason)
+        assertThat(deadLetter(logs, utf8("{\"timestamp\":" + T + ",\"message\":"), origin()).reason)
                 .isEqualTo("malformed_json");
     }
 }

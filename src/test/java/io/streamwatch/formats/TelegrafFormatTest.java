@@ -1,9 +1,12 @@
 package io.streamwatch.formats;
 
+import static io.streamwatch.formats.Decoding.deadLetter;
+import static io.streamwatch.formats.Decoding.events;
 import static io.streamwatch.formats.Samples.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwatch.config.PipelineKind;
+import io.streamwatch.records.DeadLetter;
 import io.streamwatch.records.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,9 +26,7 @@ class TelegrafFormatTest {
     }
 
     private static List<String> decode(RecordDecoder d, byte[] payload) {
-        Decoded rejected = d.decode(payload, origin());
-        assertThat(rejected).as("dead letter").isNull();
-        return d.lastDecoded().stream().map(Samples::line).toList();
+        return events(d, payload, origin()).stream().map(Samples::line).toList();
     }
 
     static Stream<Arguments> samples() {
@@ -91,9 +92,9 @@ class TelegrafFormatTest {
     void samplesDecodeToOnePointPerNumericField(
             String sample, List<String> groupBy, List<String> expected) {
         RecordDecoder d = decoder(groupBy, Map.of());
-        assertThat(decode(d, Samples.read("telegraf/" + sample)))
-                .containsExactlyElementsOf(expected);
-        assertThat(d.lastDecoded())
+        List<Decoded> events = events(d, Samples.read("telegraf/" + sample), origin());
+        assertThat(events.stream().map(Samples::line)).containsExactlyElementsOf(expected);
+        assertThat(events)
                 .allSatisfy(
                         e -> {
                             assertThat(e.metric.topic).isEqualTo("in");
@@ -189,18 +190,16 @@ class TelegrafFormatTest {
     @MethodSource("badMetrics")
     void everyBadRecordIsOneDeadLetter(String payload, String reason) {
         RecordDecoder d = decoder(SERVICE_HOST, Map.of());
-        Decoded out = d.decode(payload.getBytes(StandardCharsets.UTF_8), origin());
-        assertThat(out).as("dead letter for %s", payload).isNotNull();
-        assertThat(out.deadLetter.reason).as(out.deadLetter.detail).isEqualTo(reason);
-        assertThat(out.deadLetter.detail).isNotBlank();
-        assertThat(out.deadLetter.raw).isEqualTo(payload);
-        assertThat(d.lastDecoded()).isEmpty();
+        DeadLetter dl = deadLetter(d, payload.getBytes(StandardCharsets.UTF_8), origin());
+        assertThat(dl.reason).as(dl.detail).isEqualTo(reason);
+        assertThat(dl.detail).isNotBlank();
+        assertThat(dl.raw).isEqualTo(payload);
     }
 
     @Test
     void aBadMetricInABatchIsNamedInTheDetail() {
         String payload = "{\"metrics\":[{" + OK + ",\"fields\":{\"v\":1}},{" + OK + "}]}";
-        Decoded out = decoder(SERVICE_HOST, Map.of()).decode(payload.getBytes(), origin());
-        assertThat(out.deadLetter.detail).isEqualTo("metrics[1]: no 'fields' object");
+        assertThat(deadLetter(decoder(SERVICE_HOST, Map.of()), payload.getBytes(), origin()).detail)
+                .isEqualTo("metrics[1]: no 'fields' object");
     }
 }
