@@ -635,8 +635,12 @@ contender's figures are taken over the same part of its input, from the moment i
 **warm-up** (shown apart: records, records/s and CPU s / 1M records: the JIT compiler's busiest
 time, caches filling), and the process's time before its first record is **start-up**. The
 **JIT % of CPU** column shows how much compiling is left in the steady span: in the JVM
-contenders it does not fall to zero within any run this machine can afford (the compiler keeps
-recompiling methods it had to deoptimize), so the targets below also say what it costs.
+contenders it does not fall to zero within any run this machine can afford, so the targets below
+also say what it costs. It is not a recompilation loop: with `-XX:+PrintCompilation`, a
+30M-record run of exactly-once + RocksDB compiled about 12 methods a second with C2 for as long
+as it read, 1,265 distinct methods between its 60th and 170th second and hardly one twice, while
+its threads got through the backlog of first compilations that Flink, Kafka's clients, RocksDB's
+JNI layer and the job queue up (one C2 thread on 2 cores); a job that runs for days pays it once.
 
 How to read it:
 - **records/s** is the steady span's records over its wall time. The span starts when the
