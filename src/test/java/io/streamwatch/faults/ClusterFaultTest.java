@@ -8,6 +8,7 @@ import io.streamwatch.faults.SyntheticLogs.Kind;
 import io.streamwatch.faults.SyntheticLogs.Line;
 import io.streamwatch.faults.SyntheticLogs.Rule;
 import io.streamwatch.faults.SyntheticLogs.Transition;
+import io.streamwatch.testing.OutputTally;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiPredicate;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -139,6 +138,7 @@ class ClusterFaultTest {
                                                 "svc-d", 1, 40, 6, SyntheticMetrics.Kind.GAP)
                                 : "";
                 long lso = cluster.committedEnd(run.logAggregates);
+                int atKill = feeder.windowsSent();
                 long t0 = System.nanoTime();
                 cluster.killTaskManager();
                 // A queue-depth spike on a service of its own, sent after the kill: it fires only
@@ -177,7 +177,7 @@ class ClusterFaultTest {
                                         + " %.1f s, committed output again %.1f s after the kill",
                                 kill,
                                 delay / 1000.0,
-                                feeder.windowsSent(),
+                                atKill,
                                 SyntheticLogs.SERVICES.get(kill - 1),
                                 spike,
                                 gap,
@@ -949,61 +949,6 @@ class ClusterFaultTest {
             Map<String, Integer> alertsByRule) {}
 
     /**
-     * The records of a topic by key (from the record, not the Kafka key): lost = a key the model
-     * has and the topic not; duplicated = a second record with the same key and the same content;
-     * reopened = a second record with the same key and other content (a window emitted again);
-     * wrong = a key's first record differs from the model's, or a key the model does not have.
-     */
-    private record Tally(
-            List<String> lost, List<String> duplicated, List<String> reopened, List<String> wrong) {
-        static <E> Tally of(
-                List<JsonNode> records,
-                Map<String, E> expected,
-                Function<JsonNode, String> key,
-                BiPredicate<JsonNode, E> matches) {
-            Map<String, JsonNode> first = new HashMap<>();
-            List<String> duplicated = new ArrayList<>();
-            List<String> reopened = new ArrayList<>();
-            List<String> wrong = new ArrayList<>();
-            for (JsonNode r : records) {
-                String k = key.apply(r);
-                JsonNode earlier = first.putIfAbsent(k, r);
-                if (earlier != null) {
-                    (earlier.equals(r) ? duplicated : reopened).add(earlier + " then " + r);
-                    continue;
-                }
-                E e = expected.get(k);
-                if (e == null) {
-                    wrong.add("unexpected " + r);
-                } else if (!matches.test(r, e)) {
-                    wrong.add("expected " + e + " but got " + r);
-                }
-            }
-            List<String> lost =
-                    expected.keySet().stream().filter(k -> !first.containsKey(k)).toList();
-            return new Tally(lost, duplicated, reopened, wrong);
-        }
-
-        void assertNone(String what) {
-            System.out.printf(
-                    "[faults] %s: lost %d, duplicated %d, reopened %d, wrong %d%n",
-                    what, lost.size(), duplicated.size(), reopened.size(), wrong.size());
-            assertThat(first5(lost)).as("%s: lost (%d, 5 shown)", what, lost.size()).isEmpty();
-            assertThat(first5(duplicated))
-                    .as("%s: duplicated (%d, 5 shown)", what, duplicated.size())
-                    .isEmpty();
-            assertThat(first5(reopened))
-                    .as("%s: reopened (%d, 5 shown)", what, reopened.size())
-                    .isEmpty();
-            assertThat(first5(wrong)).as("%s: wrong (%d, 5 shown)", what, wrong.size()).isEmpty();
-        }
-
-        private static List<String> first5(List<String> l) {
-            return l.subList(0, Math.min(5, l.size()));
-        }
-    }
-
-    /**
      * Every log and metric aggregate of the model's first {@code windows} windows exactly once with
      * the model's values, nothing else (lost, duplicated, reopened and wrong counted apart), one
      * {@code pattern_id} per template and none shared, the model's alert transitions each once, no
@@ -1042,7 +987,11 @@ class ClusterFaultTest {
                                                     k -> new TreeSet<>())
                                             .add(p.path("pattern_id").asText()));
         }
-        Tally.of(aggregates, expected, ClusterFaultTest::aggregateKey, ClusterFaultTest::matches)
+        OutputTally.of(
+                        aggregates,
+                        expected,
+                        ClusterFaultTest::aggregateKey,
+                        ClusterFaultTest::matches)
                 .assertNone(label + ": log aggregates");
         assertThat(aggregates).hasSize(expected.size());
         int templates = 0;
@@ -1068,7 +1017,7 @@ class ClusterFaultTest {
         }
 
         List<JsonNode> metricAggregates = cluster.readAll(run.metricAggregates);
-        Tally.of(
+        OutputTally.of(
                         metricAggregates,
                         expectedMetrics,
                         a ->
