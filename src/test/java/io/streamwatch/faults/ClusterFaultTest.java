@@ -42,32 +42,43 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * SPEC section 6 faults on the standalone cluster (issue 5, parts 1-3 and 5; issue 16): the job
- * runs as users run it (broker process, Flink JobManager and TaskManager processes from {@code
- * bin/cluster}, the shaded jar submitted with Flink's CLI), a fault hits it while it writes, and an
- * independent {@code read_committed} consumer then checks every log aggregate and every alert
- * transition against {@link SyntheticLogs}, the test's own model of the input: each exactly once,
- * values exact, nothing late (but what issue 16's test sends late on purpose), nothing
- * dead-lettered.
+ * SPEC section 6 faults on the standalone cluster (issue 5, parts 1-3 and 5; issue 16; issue 17):
+ * the job runs as users run it (broker process, Flink JobManager and TaskManager processes from
+ * {@code bin/cluster}, the shaded jar submitted with Flink's CLI), a fault hits it while it writes,
+ * and an independent {@code read_committed} consumer then checks every log and metric aggregate and
+ * every alert transition against {@link SyntheticLogs} and {@link SyntheticMetrics}, the test's own
+ * model of the input: each exactly once (lost, duplicated, reopened and wrong counted apart, {@link
+ * OutputTally}), values exact (metric quantiles within the sketch's 1%), the top patterns the
+ * model's templates with one {@code pattern_id} each per service, nothing late (but what issue 16's
+ * test sends late on purpose), nothing dead-lettered. The rules are those of {@code
+ * faults/rules.yaml} and {@code faults/metric-rules.yaml}: threshold at once and with {@code
+ * for}/{@code resolve_after} on the logs, threshold on a metric quantile, absence and anomaly on
+ * the metrics, so that pending, firing and resolving state, absence clocks, anomaly baselines,
+ * metric windows and learned templates all have to survive the fault.
  *
  * <ol>
  *   <li>TaskManager SIGKILL three times at seeded random points; a fresh TaskManager takes over.
- *       Prints the time to recover each time.
+ *       Prints the time to recover each time. A metric gap spans the second kill; a queue spike
+ *       follows each kill, on the restored anomaly baseline.
  *   <li>Broker stopped for 60-75 s (twice the default idleness and more) mid-run and started again
- *       on its data; the job recovers by itself, and no record is late because of it.
+ *       on its data; the job recovers by itself, and no record is late because of it. A metric gap
+ *       and a queue spike are produced as the broker stops.
  *   <li>Stop with a savepoint, restart from it with another parallelism: open windows, alert state
- *       and a control-topic rule carry over; no alert fires twice.
+ *       (a slow-requests alert firing, an absence clock running, an anomaly baseline whose spike
+ *       comes in the first window after the restore) and a control-topic rule carry over; no alert
+ *       fires twice.
  *   <li>(Part 5) A million distinct group keys with {@code alerts.state_ttl}: every key's aggregate
  *       once, checkpoints stay short, and the state shrinks once the TTL has passed. Prints the
- *       checkpoint sizes and durations.
+ *       checkpoint sizes and durations. Log rules only (the absence rule needs a longer TTL).
  *   <li>(Issue 16) Late records around a TaskManager SIGKILL: records into windows already emitted
  *       and committed, sent just before two kills and right after the new TaskManager took over;
  *       each goes to late-events once and into no aggregate, no window is emitted again, and the
  *       rest of the output equals the model's.
  * </ol>
  *
- * <p>Runs in the Maven profile {@code faults}. The seed is printed and can be replayed with {@code
- * -Dstreamwatch.faults.seed=N}; ports follow {@link StandaloneCluster}.
+ * <p>Every run checks its output again after cancelling the job. Runs in the Maven profile {@code
+ * faults}. The seed is printed and can be replayed with {@code -Dstreamwatch.faults.seed=N}; ports
+ * follow {@link StandaloneCluster}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultTest {
@@ -225,6 +236,16 @@ class ClusterFaultTest {
             awaitOutputGrowth(run.logAggregates);
             Thread.sleep(1000 + random.nextInt(4000)); // the seeded point of the outage
             int outageSeconds = 60 + random.nextInt(16);
+            // svc-d's metrics silent for 6 windows and a queue spike of svc-a, produced as the
+            // broker stops: the absence clock and the anomaly baseline across the outage.
+            int gapFrom = feeder.forceMetrics("svc-d", 1, 0, 6, SyntheticMetrics.Kind.GAP);
+            int spike =
+                    feeder.forceMetrics(
+                            "svc-a",
+                            2,
+                            SyntheticMetrics.FIRST_SPIKE_WINDOW,
+                            1,
+                            SyntheticMetrics.Kind.SPIKE);
             long lso = cluster.committedEnd(run.logAggregates);
             long t0 = System.nanoTime();
             cluster.stopBroker();
@@ -246,12 +267,15 @@ class ClusterFaultTest {
                     Locale.ROOT,
                     "[faults] broker down %.1f s (from window %d of the input); started again in"
                             + " %.1f s; committed output again %.1f s after the restart began;"
-                            + " job failures meanwhile: %d%n",
+                            + " job failures meanwhile: %d (svc-d metrics silent from window %d,"
+                            + " queue spike of svc-a in window %d)%n",
                     down,
                     atStop,
                     brokerUp,
                     output,
-                    failures);
+                    failures,
+                    gapFrom,
+                    spike);
             int windows = feeder.finish();
             verifyOutput(jobId, run, model, windows, FILE_RULES, "outage");
         } finally {

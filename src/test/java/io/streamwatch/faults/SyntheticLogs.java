@@ -17,11 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * The fault tests' input and their own model of what the job must make of it, independent of the
  * job's classes: one-minute windows of log lines for a few services, in synthetic event time (two
  * days back, one window after the other as fast as the test likes), so that many windows close
- * during a short run. Every window's content is a function of the seed, the service and the window
- * number, so the expected aggregates and alert transitions of any prefix of windows follow.
+ * during a short run, and the same windows' metrics ({@link #metrics}). Every window's content is a
+ * function of the seed, the service and the window number (and of what a test forces), so the
+ * expected aggregates and alert transitions of any prefix of windows follow.
  *
  * <p>Windows are "hot" (error ratio at least 1/3) or "calm" (at most 1/4) in seeded runs, so the
  * rules of {@code faults/rules.yaml} fire and resolve many times; a test can force a window's kind.
+ * Messages have variable parts, and each ERROR or FATAL line comes from a {@link Template} whose
+ * pattern the model knows: numbers, IPs and UUIDs masked as docs/formats.md defines, and a user
+ * name that only the template miner generalizes. The expected top patterns of a window are the
+ * counts per template, ranked by count, then text.
  */
 final class SyntheticLogs {
 
