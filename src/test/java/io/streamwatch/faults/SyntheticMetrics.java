@@ -267,7 +267,12 @@ final class SyntheticMetrics {
      *   <li>{@code FaultMetricsAbsent} ({@code absent_for: 4m}): a gap of windows [a, b) with b - a
      *       &ge; 4 fires at the start of window a plus 4m (event time: the end of the last window
      *       with data plus {@code absent_for}) and resolves at the start of window b, when data
-     *       returns; a shorter gap does nothing. A gap must end before {@code windows}.
+     *       returns; a shorter gap does nothing. A gap must end before {@code windows}. All of this
+     *       is event time, so it is exact under faults too. The rule's other trigger, the wall
+     *       clock once event time has stood still for {@code absent_for} (all input stopped), would
+     *       fire for every group 4 minutes after a run's input ends: each run checks its output and
+     *       cancels the job well before (and a recovery's standing event time, 10-60 s, is far
+     *       below it).
      * </ul>
      */
     List<Transition> transitions(SyntheticLogs.Rule rule, int windows) {
