@@ -129,7 +129,7 @@ class ClusterFaultTest {
         Random random = new Random(SEED);
         SyntheticLogs model = new SyntheticLogs(SEED, System.currentTimeMillis());
         // svc-d's metrics silent for 6 windows (the absence rule fires and resolves) and for 2
-        // (too short): before the kills, as a rule; one more gap is forced around the second.
+        // (too short), usually before the first kill; one more gap is forced at the second.
         model.metrics.gap("svc-d", 24, 6).gap("svc-d", 34, 2);
         JobRun run = new JobRun("kill");
         String jobId = cluster.run(List.of(), run.args());
