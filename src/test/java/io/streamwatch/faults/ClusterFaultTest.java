@@ -8,6 +8,7 @@ import io.streamwatch.faults.SyntheticLogs.Kind;
 import io.streamwatch.faults.SyntheticLogs.Line;
 import io.streamwatch.faults.SyntheticLogs.Rule;
 import io.streamwatch.faults.SyntheticLogs.Transition;
+import io.streamwatch.testing.OutputTally;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,32 +42,43 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * SPEC section 6 faults on the standalone cluster (issue 5, parts 1-3 and 5; issue 16): the job
- * runs as users run it (broker process, Flink JobManager and TaskManager processes from {@code
- * bin/cluster}, the shaded jar submitted with Flink's CLI), a fault hits it while it writes, and an
- * independent {@code read_committed} consumer then checks every log aggregate and every alert
- * transition against {@link SyntheticLogs}, the test's own model of the input: each exactly once,
- * values exact, nothing late (but what issue 16's test sends late on purpose), nothing
- * dead-lettered.
+ * SPEC section 6 faults on the standalone cluster (issue 5, parts 1-3 and 5; issue 16; issue 17):
+ * the job runs as users run it (broker process, Flink JobManager and TaskManager processes from
+ * {@code bin/cluster}, the shaded jar submitted with Flink's CLI), a fault hits it while it writes,
+ * and an independent {@code read_committed} consumer then checks every log and metric aggregate and
+ * every alert transition against {@link SyntheticLogs} and {@link SyntheticMetrics}, the test's own
+ * model of the input: each exactly once (lost, duplicated, reopened and wrong counted apart, {@link
+ * OutputTally}), values exact (metric quantiles within the sketch's 1%), the top patterns the
+ * model's templates with one {@code pattern_id} each per service, nothing late (but what issue 16's
+ * test sends late on purpose), nothing dead-lettered. The rules are those of {@code
+ * faults/rules.yaml} and {@code faults/metric-rules.yaml}: threshold at once and with {@code
+ * for}/{@code resolve_after} on the logs, threshold on a metric quantile, absence and anomaly on
+ * the metrics, so that pending, firing and resolving state, absence clocks, anomaly baselines,
+ * metric windows and learned templates all have to survive the fault.
  *
  * <ol>
  *   <li>TaskManager SIGKILL three times at seeded random points; a fresh TaskManager takes over.
- *       Prints the time to recover each time.
+ *       Prints the time to recover each time. A metric gap spans the second kill; a queue spike
+ *       follows each kill, on the restored anomaly baseline.
  *   <li>Broker stopped for 60-75 s (twice the default idleness and more) mid-run and started again
- *       on its data; the job recovers by itself, and no record is late because of it.
+ *       on its data; the job recovers by itself, and no record is late because of it. A metric gap
+ *       and a queue spike are produced as the broker stops.
  *   <li>Stop with a savepoint, restart from it with another parallelism: open windows, alert state
- *       and a control-topic rule carry over; no alert fires twice.
+ *       (a slow-requests alert firing, an absence clock running, an anomaly baseline whose spike
+ *       comes in the first window after the restore) and a control-topic rule carry over; no alert
+ *       fires twice.
  *   <li>(Part 5) A million distinct group keys with {@code alerts.state_ttl}: every key's aggregate
  *       once, checkpoints stay short, and the state shrinks once the TTL has passed. Prints the
- *       checkpoint sizes and durations.
+ *       checkpoint sizes and durations. Log rules only (the absence rule needs a longer TTL).
  *   <li>(Issue 16) Late records around a TaskManager SIGKILL: records into windows already emitted
  *       and committed, sent just before two kills and right after the new TaskManager took over;
  *       each goes to late-events once and into no aggregate, no window is emitted again, and the
  *       rest of the output equals the model's.
  * </ol>
  *
- * <p>Runs in the Maven profile {@code faults}. The seed is printed and can be replayed with {@code
- * -Dstreamwatch.faults.seed=N}; ports follow {@link StandaloneCluster}.
+ * <p>Every run checks its output again after cancelling the job. Runs in the Maven profile {@code
+ * faults}. The seed is printed and can be replayed with {@code -Dstreamwatch.faults.seed=N}; ports
+ * follow {@link StandaloneCluster}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultTest {
@@ -75,9 +87,17 @@ class ClusterFaultTest {
             Long.getLong("streamwatch.faults.seed", System.currentTimeMillis() % 1_000_000);
     private static final Duration OUTPUT_DEADLINE = Duration.ofMinutes(3);
 
-    /** The rules of {@code faults/rules.yaml}: one alerting at once, one with {@code for}. */
+    /**
+     * The rules of {@code faults/rules.yaml} (logs: one alerting at once, one with {@code for}) and
+     * {@code faults/metric-rules.yaml} (metrics: threshold on p99, absence, anomaly).
+     */
     private static final List<Rule> FILE_RULES =
-            List.of(Rule.FaultErrorRatio, Rule.FaultErrorRatioSustained);
+            List.of(
+                    Rule.FaultErrorRatio,
+                    Rule.FaultErrorRatioSustained,
+                    Rule.FaultSlowRequests,
+                    Rule.FaultMetricsAbsent,
+                    Rule.FaultQueueAnomaly);
 
     private static final String TOPIC_RULE =
             "{\"name\":\"FaultFatal\",\"pipeline\":\"app-logs\",\"condition\":\"fatal >= 3\","
@@ -108,18 +128,39 @@ class ClusterFaultTest {
     void taskManagerKilledThreeTimes() throws Exception {
         Random random = new Random(SEED);
         SyntheticLogs model = new SyntheticLogs(SEED, System.currentTimeMillis());
+        // svc-d's metrics silent for 6 windows (the absence rule fires and resolves) and for 2
+        // (too short), usually before the first kill; one more gap is forced at the second.
+        model.metrics.gap("svc-d", 24, 6).gap("svc-d", 34, 2);
         JobRun run = new JobRun("kill");
         String jobId = cluster.run(List.of(), run.args());
-        try (Feeder feeder = new Feeder(model, run.logs, 250)) {
+        try (Feeder feeder = new Feeder(model, run, 250)) {
             feeder.start(0);
             List<String> figures = new ArrayList<>();
             for (int kill = 1; kill <= 3; kill++) {
                 awaitOutputGrowth(run.logAggregates);
                 long delay = 2000 + random.nextInt(5000);
                 Thread.sleep(delay); // the seeded kill point, while the job writes
+                // svc-d's metrics silent for 6 windows from the next one on: the kill comes
+                // while the absence clock runs, before the alert fires.
+                String gap =
+                        kill == 2
+                                ? ", svc-d metrics silent from window "
+                                        + feeder.forceMetrics(
+                                                "svc-d", 1, 40, 6, SyntheticMetrics.Kind.GAP)
+                                : "";
                 long lso = cluster.committedEnd(run.logAggregates);
+                int atKill = feeder.windowsSent();
                 long t0 = System.nanoTime();
                 cluster.killTaskManager();
+                // A queue-depth spike on a service of its own, sent after the kill: it fires only
+                // if the restored job still has the key's baseline (warm-up done).
+                int spike =
+                        feeder.forceMetrics(
+                                SyntheticLogs.SERVICES.get(kill - 1),
+                                2,
+                                SyntheticMetrics.FIRST_SPIKE_WINDOW,
+                                1,
+                                SyntheticMetrics.Kind.SPIKE);
                 Process tm = cluster.startTaskManagerAsync();
                 StandaloneCluster.await(
                         "the job to notice the lost TaskManager",
@@ -141,13 +182,16 @@ class ClusterFaultTest {
                 String f =
                         String.format(
                                 Locale.ROOT,
-                                "kill %d at +%.1f s after output grew (window %d being fed):"
-                                        + " failure seen %.1f s, job RUNNING with all tasks on"
-                                        + " the new TaskManager %.1f s, committed output again"
-                                        + " %.1f s after the kill",
+                                "kill %d at +%.1f s after output grew (window %d being fed;"
+                                        + " queue spike of %s in window %d%s): failure seen %.1f"
+                                        + " s, job RUNNING with all tasks on the new TaskManager"
+                                        + " %.1f s, committed output again %.1f s after the kill",
                                 kill,
                                 delay / 1000.0,
-                                feeder.windowsSent(),
+                                atKill,
+                                SyntheticLogs.SERVICES.get(kill - 1),
+                                spike,
+                                gap,
                                 seen,
                                 running,
                                 output);
@@ -187,11 +231,21 @@ class ClusterFaultTest {
         // recovers with the default idleness and loses and duplicates nothing.
         List<String> args = new ArrayList<>(run.args());
         String jobId = cluster.run(List.of(), args);
-        try (Feeder feeder = new Feeder(model, run.logs, 250)) {
+        try (Feeder feeder = new Feeder(model, run, 250)) {
             feeder.start(0);
             awaitOutputGrowth(run.logAggregates);
             Thread.sleep(1000 + random.nextInt(4000)); // the seeded point of the outage
             int outageSeconds = 60 + random.nextInt(16);
+            // svc-d's metrics silent for 6 windows and a queue spike of svc-a, produced as the
+            // broker stops: the absence clock and the anomaly baseline across the outage.
+            int gapFrom = feeder.forceMetrics("svc-d", 1, 0, 6, SyntheticMetrics.Kind.GAP);
+            int spike =
+                    feeder.forceMetrics(
+                            "svc-a",
+                            2,
+                            SyntheticMetrics.FIRST_SPIKE_WINDOW,
+                            1,
+                            SyntheticMetrics.Kind.SPIKE);
             long lso = cluster.committedEnd(run.logAggregates);
             long t0 = System.nanoTime();
             cluster.stopBroker();
@@ -213,12 +267,15 @@ class ClusterFaultTest {
                     Locale.ROOT,
                     "[faults] broker down %.1f s (from window %d of the input); started again in"
                             + " %.1f s; committed output again %.1f s after the restart began;"
-                            + " job failures meanwhile: %d%n",
+                            + " job failures meanwhile: %d (svc-d metrics silent from window %d,"
+                            + " queue spike of svc-a in window %d)%n",
                     down,
                     atStop,
                     brokerUp,
                     output,
-                    failures);
+                    failures,
+                    gapFrom,
+                    spike);
             int windows = feeder.finish();
             verifyOutput(jobId, run, model, windows, FILE_RULES, "outage");
         } finally {
@@ -236,7 +293,11 @@ class ClusterFaultTest {
         // svc-a is hot in the three windows before the savepoint and calm after it: its alert
         // fires before and must resolve after, once. svc-b gets a fatal burst after the savepoint,
         // which only the control-topic rule sees.
-        int savepointWindow = 12;
+        // Metrics: svc-c slow in the window before the savepoint (FaultSlowRequests fires before
+        // and resolves after it), svc-d silent for 6 windows across it (its absence alert fires
+        // and resolves after the restore, on the restored silence clock), and svc-a's queue depth
+        // spikes in the first window after the open one (the restored anomaly baseline fires).
+        int savepointWindow = 16;
         int windows = savepointWindow + 12;
         SyntheticLogs model =
                 new SyntheticLogs(SEED + 3, System.currentTimeMillis())
@@ -249,9 +310,16 @@ class ClusterFaultTest {
                         .force("svc-b", savepointWindow + 3, Kind.CALM)
                         .force("svc-b", savepointWindow + 4, Kind.HOT_FATAL)
                         .force("svc-b", savepointWindow + 5, Kind.CALM);
+        model.metrics
+                .force("svc-c", savepointWindow - 2, SyntheticMetrics.Kind.NORMAL)
+                .force("svc-c", savepointWindow - 1, SyntheticMetrics.Kind.SLOW)
+                .force("svc-c", savepointWindow, SyntheticMetrics.Kind.NORMAL)
+                .gap("svc-d", savepointWindow - 2, 6)
+                .force("svc-a", savepointWindow + 1, SyntheticMetrics.Kind.SPIKE)
+                .force("svc-a", savepointWindow + 2, SyntheticMetrics.Kind.NORMAL);
         JobRun run = new JobRun("rescale");
-        List<Rule> rules =
-                List.of(Rule.FaultErrorRatio, Rule.FaultErrorRatioSustained, Rule.FaultFatal);
+        List<Rule> rules = new ArrayList<>(FILE_RULES);
+        rules.add(Rule.FaultFatal);
         String before = cluster.run(List.of("-p", "1"), run.args());
         String after = null;
         try (KafkaProducer<String, String> producer = cluster.producer()) {
@@ -267,6 +335,20 @@ class ClusterFaultTest {
             List<Line> open = model.window(savepointWindow);
             first.addAll(open.subList(0, 8));
             send(producer, run.logs, first);
+            List<Line> firstMetrics = new ArrayList<>();
+            for (int w = 0; w < savepointWindow; w++) {
+                firstMetrics.addAll(model.metrics.window(w));
+            }
+            // The metrics of the open window's first 20 s: they close the window before it.
+            List<List<Line>> openMetrics = model.metrics.window(savepointWindow, 20_000);
+            firstMetrics.addAll(openMetrics.get(0));
+            send(producer, run.metrics, firstMetrics);
+            Transition slow =
+                    new Transition(
+                            "FaultSlowRequests",
+                            "svc-c",
+                            "firing",
+                            SyntheticLogs.iso(model.windowStart(savepointWindow)));
             Transition firing =
                     new Transition(
                             "FaultErrorRatio",
@@ -284,6 +366,7 @@ class ClusterFaultTest {
                                                             a.path("window_start").asText())));
             awaitRecords(
                     run.alerts, l -> l.stream().map(this::transition).anyMatch(firing::equals));
+            awaitRecords(run.alerts, l -> l.stream().map(this::transition).anyMatch(slow::equals));
 
             String savepoint =
                     cluster.stopWithSavepoint(before, cluster.work.resolve("savepoints"));
@@ -298,6 +381,13 @@ class ClusterFaultTest {
                                             && t.service().equals(firing.service())
                                             && t.status().equals("resolved")
                                             && t.at().compareTo(firing.at()) > 0);
+            assertThat(atSavepoint)
+                    .as("svc-c slow firing at the savepoint, and no metric alert after it yet")
+                    .contains(slow)
+                    .noneMatch(
+                            t ->
+                                    Rule.valueOf(t.rule()).onMetrics()
+                                            && t.at().compareTo(slow.at()) > 0);
             System.out.printf("[faults] savepoint %s at window %d%n", savepoint, savepointWindow);
 
             after = cluster.run(List.of("-s", savepoint, "-p", "2"), run.args());
@@ -310,6 +400,12 @@ class ClusterFaultTest {
             }
             rest.addAll(model.closers(windows - 1));
             send(producer, run.logs, rest);
+            List<Line> restMetrics = new ArrayList<>(openMetrics.get(1));
+            for (int w = savepointWindow + 1; w < windows; w++) {
+                restMetrics.addAll(model.metrics.window(w));
+            }
+            restMetrics.addAll(model.metrics.closers(windows - 1));
+            send(producer, run.metrics, restMetrics);
 
             List<Transition> afterRestore =
                     model.transitions(Rule.FaultFatal, windows).stream()
@@ -325,6 +421,16 @@ class ClusterFaultTest {
             assertThat(afterRestore)
                     .as("the model has control-topic rule transitions after the restore")
                     .isNotEmpty();
+            String restored = SyntheticLogs.iso(model.windowStart(savepointWindow + 1));
+            for (Rule r :
+                    List.of(
+                            Rule.FaultSlowRequests,
+                            Rule.FaultMetricsAbsent,
+                            Rule.FaultQueueAnomaly)) {
+                assertThat(model.transitions(r, windows))
+                        .as("the model has %s transitions after the restore", r)
+                        .anyMatch(t -> t.at().compareTo(restored) >= 0);
+            }
             verifyOutput(after, run, model, windows, rules, "rescale");
         } finally {
             if (after != null) {
@@ -349,7 +455,8 @@ class ClusterFaultTest {
         Duration ttl = Duration.ofSeconds(Long.getLong("streamwatch.faults.stateTtl", 20));
         long maxCheckpointMillis = 60_000;
         JobRun run = new JobRun("keys");
-        List<String> args = new ArrayList<>(run.args());
+        // The log rules only: the absence rule needs alerts.state_ttl of absent_for + 1m or more.
+        List<String> args = new ArrayList<>(run.args("rules.yaml"));
         args.addAll(List.of("--set", "alerts.state_ttl=" + ttl.toSeconds() + "s"));
         String jobId = cluster.run(List.of(), args);
         SyntheticLogs time = new SyntheticLogs(SEED, System.currentTimeMillis());
@@ -557,7 +664,7 @@ class ClusterFaultTest {
         List<LateRecord> late = new ArrayList<>();
         Set<String> used = new HashSet<>();
         List<String> figures = new ArrayList<>();
-        try (Feeder feeder = new Feeder(model, run.logs, 250);
+        try (Feeder feeder = new Feeder(model, run, 250);
                 KafkaProducer<String, String> producer = cluster.producer()) {
             feeder.start(0);
             for (int kill = 1; kill <= 2; kill++) {
@@ -843,77 +950,149 @@ class ClusterFaultTest {
                 checkAggregatesAndAlerts(run, model, windows, rules, label + " after cancel");
         assertThat(cluster.readAll(run.lateEvents)).as("%s: late events", label).isEmpty();
         System.out.printf(
-                "[faults] %s: %d windows x %d services; %d aggregates and %d alert transitions"
+                "[faults] %s: %d windows x %d services; %d log aggregates (%d templates of"
+                        + " services, one id each), %d metric aggregates and %d alert transitions (%s)"
                         + " checked (read_committed), again after the job was cancelled; lost 0,"
-                        + " duplicated 0, wrong 0%n",
+                        + " duplicated 0, reopened 0, wrong 0%n",
                 label,
                 windows,
                 SyntheticLogs.SERVICES.size(),
                 checked.aggregates(),
-                checked.alerts());
+                checked.patterns(),
+                checked.metricAggregates(),
+                checked.alerts(),
+                checked.alertsByRule());
     }
 
     /** What {@link #checkAggregatesAndAlerts} checked. */
-    private record Checked(int aggregates, int alerts) {}
+    private record Checked(
+            int aggregates,
+            int patterns,
+            int metricAggregates,
+            int alerts,
+            Map<String, Integer> alertsByRule) {}
 
     /**
-     * Every log aggregate of the model's first {@code windows} windows exactly once with the
-     * model's values, nothing else, the model's alert transitions each once, no dead letter. Does
-     * not look at late-events.
+     * Every log and metric aggregate of the model's first {@code windows} windows exactly once with
+     * the model's values, nothing else (lost, duplicated, reopened and wrong counted apart), one
+     * {@code pattern_id} per template and none shared, the model's alert transitions each once, no
+     * dead letter. Does not look at late-events.
      */
     private Checked checkAggregatesAndAlerts(
             JobRun run, SyntheticLogs model, int windows, List<Rule> rules, String label)
             throws Exception {
         Map<String, ExpectedAggregate> expected = model.aggregates(windows);
+        Map<String, SyntheticMetrics.ExpectedMetric> expectedMetrics =
+                model.metrics.aggregates(windows);
         List<Transition> expectedAlerts = new ArrayList<>();
         rules.forEach(r -> expectedAlerts.addAll(model.transitions(r, windows)));
         awaitRecords(run.logAggregates, l -> l.size() >= expected.size());
+        awaitRecords(run.metricAggregates, l -> l.size() >= expectedMetrics.size());
         awaitRecords(run.alerts, l -> l.size() >= expectedAlerts.size());
 
         List<JsonNode> aggregates = cluster.readAll(run.logAggregates);
-        Map<String, Integer> seen = new HashMap<>();
-        List<String> wrong = new ArrayList<>();
-        // A learned template keeps its id through every fault: one id per pattern in the run.
-        Map<String, Set<String>> patternIds = new TreeMap<>();
+        // A learned template keeps its id through every fault: one id per service and pattern in
+        // the run, and no two patterns of a service with one id. (Each service's miner learns
+        // its own templates: a template's id is the hash of its first line's masked form, so
+        // "User <*> not authorized" has the id of "User alice ..." in one service and maybe of
+        // "User bob ..." in another; one SIGKILL or rescale losing the miner's state would show
+        // as a second id, or as the text of a first line, "User carol not authorized".)
+        Map<String, Map<String, Set<String>>> patternIds = new TreeMap<>();
         for (JsonNode a : aggregates) {
+            Map<String, Set<String>> ofService =
+                    patternIds.computeIfAbsent(
+                            a.path("group").path("service").asText(), k -> new TreeMap<>());
             a.path("top_patterns")
                     .forEach(
                             p ->
-                                    patternIds
+                                    ofService
                                             .computeIfAbsent(
                                                     p.path("pattern").asText(),
                                                     k -> new TreeSet<>())
                                             .add(p.path("pattern_id").asText()));
-            String service = a.path("group").path("service").asText();
-            String key = SyntheticLogs.aggregateKey(service, a.path("window_start").asText());
-            seen.merge(key, 1, Integer::sum);
-            ExpectedAggregate e = expected.get(key);
-            if (e == null) {
-                wrong.add("unexpected aggregate " + a);
-            } else if (!matches(a, e)) {
-                wrong.add("expected " + e + " but got " + a);
-            }
         }
-        long duplicated = seen.values().stream().filter(n -> n > 1).count();
-        List<String> lost = expected.keySet().stream().filter(k -> !seen.containsKey(k)).toList();
-        assertThat(lost).as("%s: lost aggregates", label).isEmpty();
-        assertThat(duplicated).as("%s: duplicated aggregates %s", label, seen).isZero();
-        assertThat(wrong.subList(0, Math.min(5, wrong.size())))
-                .as("%s: wrong aggregates (%d, the first 5 shown)", label, wrong.size())
-                .isEmpty();
+        OutputTally.of(
+                        aggregates,
+                        expected,
+                        ClusterFaultTest::aggregateKey,
+                        ClusterFaultTest::matches)
+                .assertNone(label + ": log aggregates");
         assertThat(aggregates).hasSize(expected.size());
-        assertThat(patternIds).as("%s: pattern ids", label).isNotEmpty();
-        assertThat(patternIds.values())
-                .as("%s: one pattern id per pattern, whatever the faults: %s", label, patternIds)
-                .allSatisfy(ids -> assertThat(ids).hasSize(1));
+        int templates = 0;
+        for (Map.Entry<String, Map<String, Set<String>>> e : patternIds.entrySet()) {
+            String service = e.getKey();
+            Map<String, Set<String>> ids = e.getValue();
+            assertThat(ids.keySet())
+                    .as("%s: %s's patterns are the model's templates", label, service)
+                    .containsExactlyInAnyOrderElementsOf(
+                            expected.values().stream()
+                                    .filter(x -> x.service().equals(service))
+                                    .flatMap(x -> x.topPatterns().stream())
+                                    .map(Map.Entry::getKey)
+                                    .distinct()
+                                    .toList());
+            assertThat(ids.values())
+                    .as("%s: one pattern id per pattern of %s: %s", label, service, ids)
+                    .allSatisfy(i -> assertThat(i).hasSize(1));
+            assertThat(ids.values().stream().flatMap(Set::stream).distinct().count())
+                    .as("%s: no two patterns of %s share an id: %s", label, service, ids)
+                    .isEqualTo(ids.size());
+            templates += ids.size();
+        }
+
+        List<JsonNode> metricAggregates = cluster.readAll(run.metricAggregates);
+        OutputTally.of(
+                        metricAggregates,
+                        expectedMetrics,
+                        a ->
+                                SyntheticMetrics.aggregateKey(
+                                        a.path("name").asText(),
+                                        a.path("group").path("service").asText(),
+                                        a.path("window_start").asText()),
+                        ClusterFaultTest::matchesMetric)
+                .assertNone(label + ": metric aggregates");
+        assertThat(metricAggregates).hasSize(expectedMetrics.size());
 
         List<Transition> alerts =
                 cluster.readAll(run.alerts).stream().map(this::transition).toList();
+        Map<String, Integer> byRule = new TreeMap<>();
+        alerts.forEach(t -> byRule.merge(t.rule(), 1, Integer::sum));
         assertThat(alerts)
                 .as("%s: alert transitions, each once", label)
                 .containsExactlyInAnyOrderElementsOf(expectedAlerts);
         assertThat(cluster.readAll(run.deadLetter)).as("%s: dead letters", label).isEmpty();
-        return new Checked(aggregates.size(), alerts.size());
+        return new Checked(
+                aggregates.size(), templates, metricAggregates.size(), alerts.size(), byRule);
+    }
+
+    /**
+     * A metric aggregate against the model: count, sum, min and max exact (every value a multiple
+     * of 1/4), the mean within 1e-12 relative, each quantile within the sketch's 1% (SPEC section
+     * 3) of the model's lower quantile.
+     */
+    private static boolean matchesMetric(JsonNode a, SyntheticMetrics.ExpectedMetric e) {
+        double[] v = e.sorted();
+        if (a.path("count").asLong() != e.count()
+                || a.path("sum").asDouble() != e.sum()
+                || a.path("min").asDouble() != v[0]
+                || a.path("max").asDouble() != v[v.length - 1]
+                || !a.path("window_end").asText().equals(e.windowEnd())
+                || !SyntheticMetrics.HOST.equals(a.path("group").path("host").asText())) {
+            return false;
+        }
+        double mean = e.sum() / e.count();
+        if (Math.abs(a.path("mean").asDouble() - mean) > 1e-12 * Math.abs(mean)) {
+            return false;
+        }
+        String[] fields = {"p50", "p90", "p95", "p99"};
+        double[] qs = {0.5, 0.9, 0.95, 0.99};
+        for (int i = 0; i < fields.length; i++) {
+            double exact = e.quantile(qs[i]);
+            if (Math.abs(a.path(fields[i]).asDouble() - exact) > 0.01 * Math.abs(exact)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean matches(JsonNode a, ExpectedAggregate e) {
@@ -1052,7 +1231,13 @@ class ClusterFaultTest {
             cluster.createTopics(topics, List.of(rules));
         }
 
+        /** The job's arguments, with every rule file of the suite. */
         List<String> args() {
+            return args("*rules.yaml");
+        }
+
+        /** The job's arguments, with the suite's rule files {@code ruleFiles} (a glob). */
+        List<String> args(String ruleFiles) {
             return List.of(
                     "--config",
                     "jobs-config/streamwatch.yaml",
@@ -1079,7 +1264,7 @@ class ClusterFaultTest {
                     "--alerts-topic",
                     alerts,
                     "--set",
-                    "alerts.rules=../src/test/resources/faults/rules.yaml",
+                    "alerts.rules=../src/test/resources/faults/" + ruleFiles,
                     "--set",
                     "alerts.control_topic=" + rules,
                     "--set",
@@ -1094,6 +1279,7 @@ class ClusterFaultTest {
     static final class Feeder implements AutoCloseable {
         private final SyntheticLogs model;
         private final String topic;
+        private final String metricsTopic;
         private final long paceMillis;
         private final KafkaProducer<String, String> producer;
         private final AtomicReference<Exception> error = new AtomicReference<>();
@@ -1101,9 +1287,10 @@ class ClusterFaultTest {
         private volatile int next;
         private Thread thread;
 
-        Feeder(SyntheticLogs model, String topic, long paceMillis) {
+        Feeder(SyntheticLogs model, JobRun run, long paceMillis) {
             this.model = model;
-            this.topic = topic;
+            this.topic = run.logs;
+            this.metricsTopic = run.metrics;
             this.paceMillis = paceMillis;
             this.producer = cluster.producer();
         }
@@ -1118,16 +1305,16 @@ class ClusterFaultTest {
         private void feed() {
             long tick = System.nanoTime();
             while (!stop && error.get() == null) {
-                for (Line l : model.window(next)) {
-                    producer.send(
-                            new ProducerRecord<>(topic, l.partition(), null, l.value()),
-                            (md, e) -> {
-                                if (e != null) {
-                                    error.compareAndSet(null, e);
-                                }
-                            });
+                List<Line> logs;
+                List<Line> metrics;
+                synchronized (this) {
+                    // Together with force: a window is made after or before a force, never while.
+                    logs = model.window(next);
+                    metrics = model.metrics.window(next);
+                    next++;
                 }
-                next++;
+                send(topic, logs);
+                send(metricsTopic, metrics);
                 tick += paceMillis * 1_000_000;
                 long wait = tick - System.nanoTime();
                 if (wait > 0) {
@@ -1140,8 +1327,33 @@ class ClusterFaultTest {
             }
         }
 
+        private void send(String to, List<Line> lines) {
+            for (Line l : lines) {
+                producer.send(
+                        new ProducerRecord<>(to, l.partition(), null, l.value()),
+                        (md, e) -> {
+                            if (e != null) {
+                                error.compareAndSet(null, e);
+                            }
+                        });
+            }
+        }
+
         int windowsSent() {
             return next;
+        }
+
+        /**
+         * Forces metric windows of a service from {@code ahead} windows after the next one to be
+         * sent (but not before {@code notBefore}), before the feeder makes them; returns the first.
+         */
+        synchronized int forceMetrics(
+                String service, int ahead, int notBefore, int windows, SyntheticMetrics.Kind kind) {
+            int from = Math.max(next + ahead, notBefore);
+            for (int w = from; w < from + windows; w++) {
+                model.metrics.force(service, w, kind);
+            }
+            return from;
         }
 
         /** Stops after the current window, closes all windows sent; returns how many. */
@@ -1152,6 +1364,9 @@ class ClusterFaultTest {
             int windows = next;
             for (Line l : model.closers(windows - 1)) {
                 producer.send(new ProducerRecord<>(topic, l.partition(), null, l.value()));
+            }
+            for (Line l : model.metrics.closers(windows - 1)) {
+                producer.send(new ProducerRecord<>(metricsTopic, l.partition(), null, l.value()));
             }
             producer.flush();
             if (error.get() != null) {
