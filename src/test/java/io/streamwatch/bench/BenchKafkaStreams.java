@@ -142,10 +142,10 @@ public final class BenchKafkaStreams {
 
         BenchStreamwatch.Watcher uncommitted =
                 new BenchStreamwatch.Watcher(
-                        bootstrap, "read_uncommitted", List.of(logsOut, metricsOut), false);
+                        bootstrap, "read_uncommitted", List.of(logsOut, metricsOut));
         BenchStreamwatch.Watcher committed =
                 new BenchStreamwatch.Watcher(
-                        bootstrap, "read_committed", List.of(logsOut, metricsOut), true);
+                        bootstrap, "read_committed", List.of(logsOut, metricsOut));
         uncommitted.start();
         committed.start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
@@ -195,7 +195,9 @@ public final class BenchKafkaStreams {
         committed.stopped = true;
         committed.join(10_000);
         long duplicates =
-                BenchStreamwatch.writeAggregates(committed.values, out.resolve(name + ".tsv"));
+                BenchStreamwatch.writeAggregates(
+                        BenchStreamwatch.committedOutput(bootstrap, List.of(logsOut, metricsOut)),
+                        out.resolve(name + ".tsv"));
         m.finish(
                 out,
                 records,
@@ -205,7 +207,7 @@ public final class BenchKafkaStreams {
                                 + "\"duplicates\":%d",
                         startup,
                         commitWait,
-                        committed.values.size(),
+                        committed.count.get(),
                         duplicates));
         streams.close(Duration.ofSeconds(20));
         System.exit(0);
