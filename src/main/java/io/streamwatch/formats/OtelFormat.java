@@ -657,11 +657,7 @@ public final class OtelFormat implements InputFormat {
 
     /** The point as a plain one (same name suffix, time, value and origin). */
     private static MetricPoint plain(OtelPoint o) {
-        MetricPoint m = new MetricPoint(null, o.name, o.timestamp, o.value);
-        m.topic = o.topic;
-        m.partition = o.partition;
-        m.offset = o.offset;
-        return m;
+        return new MetricPoint(null, o.name, o.timestamp, o.value).withOriginOf(o);
     }
 
     private void readPoint(JsonParser p, String type) throws IOException, RejectException {

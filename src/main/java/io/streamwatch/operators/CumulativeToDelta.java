@@ -286,11 +286,7 @@ public class CumulativeToDelta extends KeyedProcessFunction<String, OtelPoint, M
     }
 
     private static MetricPoint scalar(OtelPoint point, double value) {
-        MetricPoint m = new MetricPoint(point.key, point.name, point.timestamp, value);
-        m.topic = point.topic;
-        m.partition = point.partition;
-        m.offset = point.offset;
-        return m;
+        return new MetricPoint(point.key, point.name, point.timestamp, value).withOriginOf(point);
     }
 
     /**
@@ -314,12 +310,8 @@ public class CumulativeToDelta extends KeyedProcessFunction<String, OtelPoint, M
 
     private static MetricPoint companion(OtelPoint point, String suffix, double value) {
         String name = point.name + suffix;
-        MetricPoint m =
-                new MetricPoint(GroupKey.withFirst(point.key, name), name, point.timestamp, value);
-        m.topic = point.topic;
-        m.partition = point.partition;
-        m.offset = point.offset;
-        return m;
+        return new MetricPoint(GroupKey.withFirst(point.key, name), name, point.timestamp, value)
+                .withOriginOf(point);
     }
 
     /** A copy of the fields (arrays are shared: nothing writes into them once made). */
@@ -329,9 +321,7 @@ public class CumulativeToDelta extends KeyedProcessFunction<String, OtelPoint, M
         c.name = p.name;
         c.timestamp = p.timestamp;
         c.value = p.value;
-        c.topic = p.topic;
-        c.partition = p.partition;
-        c.offset = p.offset;
+        c.withOriginOf(p);
         c.kind = p.kind;
         c.series = p.series;
         c.startTimeNanos = p.startTimeNanos;

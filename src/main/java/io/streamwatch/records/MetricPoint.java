@@ -46,6 +46,17 @@ public class MetricPoint implements Serializable {
         this.value = value;
     }
 
+    /**
+     * Takes the Kafka origin (topic, partition, offset) of {@code source}, for a point derived from
+     * it (a plain copy, a delta, a {@code .count} companion), and returns this point.
+     */
+    public MetricPoint withOriginOf(MetricPoint source) {
+        topic = source.topic;
+        partition = source.partition;
+        offset = source.offset;
+        return this;
+    }
+
     @Override
     public String toString() {
         return "MetricPoint{" + key + " @" + timestamp + " " + name + "=" + value + "}";
