@@ -223,7 +223,13 @@ final class SyntheticLogs {
         List<String[]> lines = new ArrayList<>();
         for (int s = 0; s < SERVICES.size(); s++) {
             for (Message m : messages(s, w)) {
-                lines.add(new String[] {SERVICES.get(s), LEVELS.get(m.level()), m.text()});
+                lines.add(
+                        new String[] {
+                            SERVICES.get(s),
+                            LEVELS.get(m.level()),
+                            m.text(),
+                            m.template() == Template.USER ? String.valueOf(s % 2) : null
+                        });
             }
         }
         Collections.shuffle(lines, new Random(seed + w));
@@ -233,7 +239,12 @@ final class SyntheticLogs {
             // move both partitions' watermarks past the previous window's end.
             long ts = windowStart(w) + 1000L * i + 100;
             String[] l = lines.get(i);
-            out.add(new Line(i % 2, line(ts, l[0], l[1], l[2])));
+            // A service's USER lines all go to one partition, in the order they are made: the
+            // miner learns in the order lines arrive, and the two partitions may be read far
+            // apart (a later window's line before the debut's, seen once: "User carol" mined
+            // as its own template). The other lines alternate.
+            int partition = l[3] != null ? Integer.parseInt(l[3]) : i % 2;
+            out.add(new Line(partition, line(ts, l[0], l[1], l[2])));
         }
         return out;
     }
