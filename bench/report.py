@@ -476,6 +476,7 @@ def jit_seconds(results_dir, name, warmup=False):
 def main():
     results_dir, md_path, command, load_before, load_after = sys.argv[1:6]
     warmup = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
+    jvm_flags = sys.argv[7] if len(sys.argv) > 7 else ""
     warmup_pct = "%.0f%%" % (100 * warmup)
     command = command.strip()
     data = load_json(os.path.join(results_dir, "data.json"))
@@ -626,6 +627,8 @@ two input topics of one local broker, one after another, each in its own process
 - **Load average** (1, 5, 15 min) before the run: {load_before}; after: {load_after}. The machine
   was shared with other builds and tests, so absolute figures are noisy; ratios come from one run.
 - **Command:** `{command}`
+- **JVM flags** of every Java contender, besides `-Xms1g -Xmx2g`: {"`" + jvm_flags + "`" if jvm_flags else "none"}
+  (the TaskManager's `env.java.opts.taskmanager` of flink-conf/config.yaml)
 {data_set(data)}
 {table}
 
@@ -634,13 +637,16 @@ contender's figures are taken over the same part of its input, from the moment i
 {warmup_pct} of the input records to the end of its work; the records before are the
 **warm-up** (shown apart: records, records/s and CPU s / 1M records: the JIT compiler's busiest
 time, caches filling), and the process's time before its first record is **start-up**. The
-**JIT % of CPU** column shows how much compiling is left in the steady span: in the JVM
-contenders it does not fall to zero within any run this machine can afford, so the targets below
-also say what it costs. It is not a recompilation loop: with `-XX:+PrintCompilation`, a
-30M-record run of exactly-once + RocksDB compiled about 12 methods a second with C2 for as long
-as it read, 1,265 distinct methods between its 60th and 170th second and hardly one twice, while
-its threads got through the backlog of first compilations that Flink, Kafka's clients, RocksDB's
-JNI layer and the job queue up (one C2 thread on 2 cores); a job that runs for days pays it once.
+**JIT % of CPU** column shows how much compiling is left in the steady span. With the JVM's
+defaults for 2 cores (one C2 compiler thread, G1) it never settled within a run: with
+`-XX:+LogCompilation`, a 30M-record run of exactly-once + RocksDB kept its C2 thread busy for
+130 s, and the job's hottest methods (`PreAggregator.processElement`, the window operator's and
+the rule evaluator's `processElement`) were queued for C2 at 9 s and compiled only at 72-81 s:
+the one compiler thread shared 2 cores with every busy task thread, and the job ran slower code
+meanwhile. Steady spans of such runs used 5.8-5.9 CPU s per 1M records; with three C2 threads
+4.4-5.0; with the throughput collector as well 3.4-4.0 (three to four runs each, 2026-12-07).
+Those flags are the TaskManager's in flink-conf/config.yaml, so the bench gives them to every Java
+contender (above).
 
 How to read it:
 - **records/s** is the steady span's records over its wall time. The span starts when the

@@ -49,6 +49,12 @@ show_log_tail() {
   fi
 }
 
+# flink_conf_value <key>: the value of the line "key: value" of flink-conf/config.yaml, without
+# surrounding quotes; empty when there is no such line.
+flink_conf_value() {
+  sed -n "s/^$1: *//p" "$ROOT/flink-conf/config.yaml" | head -n 1 | sed 's/^"\(.*\)"$/\1/'
+}
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # GET http://127.0.0.1:<port><path>, body on stdout; fails on no answer or a status >= 400.

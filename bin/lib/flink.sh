@@ -108,10 +108,13 @@ flink_memory_params() {
 # start_flink_process jobmanager|taskmanager: launches one cluster process in the background and
 # sets FLINK_STARTED_PID. (Not run in $(...): STARTED must be updated in this shell, for the cleanup.)
 start_flink_process() {
-  local name=$1 class kind pid
+  local name=$1 class kind pid opts=()
   if [[ $name == jobmanager ]]; then class=$FLINK_JM_CLASS kind=JM; else class=$FLINK_TM_CLASS kind=TM; fi
   flink_memory_params "$kind" "$name"
-  nohup "$JAVA" "${FLINK_JVM_OPENS[@]}" "${FLINK_JVM[@]}" -Djava.io.tmpdir="$FLINK_HOME/tmp" \
+  # env.java.opts.<process> of config.yaml, which Flink's own scripts would pass.
+  read -r -a opts <<<"$(flink_conf_value "env.java.opts.$name")"
+  nohup "$JAVA" "${FLINK_JVM_OPENS[@]}" "${FLINK_JVM[@]}" ${opts[@]+"${opts[@]}"} \
+    -Djava.io.tmpdir="$FLINK_HOME/tmp" \
     -Dlog.file="$FLINK_HOME/log/$name.log" \
     -Dlog4j.configurationFile="file:$FLINK_HOME/conf/log4j.properties" \
     -cp "$FLINK_LIB/*" "$class" --configDir "$FLINK_HOME/conf" "${FLINK_DYN[@]}" \
