@@ -14,7 +14,7 @@ public final class Json {
 
     /**
      * A factory that parses NaN and Infinity (so they are reported as {@code non_finite_number},
-     * not as malformed JSON), detects duplicate keys, and bounds nesting.
+     * not as malformed JSON), detects duplicate keys, bounds nesting, and parses numbers fast.
      */
     public static JsonFactory inputFactory() {
         return inputFactory(true);
@@ -32,6 +32,9 @@ public final class Json {
         return JsonFactory.builder()
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, detectDuplicates)
+                // Jackson's bundled FastDoubleParser instead of Double.parseDouble (2.7% of the
+                // job's CPU in a profile): the same correctly rounded double, sooner.
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .streamReadConstraints(
                         StreamReadConstraints.builder()
                                 .maxNestingDepth(MAX_NESTING)
