@@ -3,8 +3,12 @@ package io.streamwatch.aggregation;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.store.Bin;
+import com.datadoghq.sketch.ddsketch.store.BinAcceptor;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
+import java.util.Arrays;
+import java.util.Iterator;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -160,19 +164,102 @@ public final class MetricAccumulator {
      * empty.
      */
     public double quantile(double q) {
-        if (!(q >= 0 && q <= 1)) {
-            throw new IllegalArgumentException("quantile must be in [0, 1]: " + q);
+        return quantiles(q)[0];
+    }
+
+    /**
+     * Several {@linkplain #quantile quantiles} at once, {@code qs} in ascending order, read in one
+     * walk over the bins. Why: the sketch's own read counted all bins and walked them again for
+     * each quantile (with an object per bin visited), and each window's aggregates read four. The
+     * walk is the sketch's own ({@code DDSketch.getValueAtQuantile}): the same running count over
+     * the same bins in the same order, so each result is the same double.
+     */
+    public double[] quantiles(double... qs) {
+        double[] out = new double[qs.length];
+        for (int i = 0; i < qs.length; i++) {
+            if (!(qs[i] >= 0 && qs[i] <= 1)) {
+                throw new IllegalArgumentException("quantile must be in [0, 1]: " + qs[i]);
+            }
+            if (i > 0 && qs[i] < qs[i - 1]) {
+                throw new IllegalArgumentException("quantiles must ascend: " + qs[i]);
+            }
         }
         if (count == 0) {
-            return Double.NaN;
+            Arrays.fill(out, Double.NaN);
+            return out;
         }
-        if (q == 0) {
-            return min;
+        new QuantileWalk(sketch, qs, out).run();
+        for (int i = 0; i < qs.length; i++) {
+            out[i] = qs[i] == 0 ? min : qs[i] == 1 ? max : Math.max(min, Math.min(max, out[i]));
         }
-        if (q == 1) {
-            return max;
+        return out;
+    }
+
+    /** One ascending walk over a sketch's bins that reads the values at several ranks. */
+    private static final class QuantileWalk implements BinAcceptor {
+        private final DDSketch sketch;
+        private final double[] ranks;
+        private final double[] out;
+        private final IndexMapping mapping;
+
+        /** Samples at or below the bins visited so far. */
+        private double seen;
+
+        /** The first rank not yet read. */
+        private int next;
+
+        QuantileWalk(DDSketch sketch, double[] qs, double[] out) {
+            this.sketch = sketch;
+            this.out = out;
+            this.mapping = sketch.getIndexMapping();
+            double total = sketch.getCount();
+            this.ranks = new double[qs.length];
+            for (int i = 0; i < qs.length; i++) {
+                ranks[i] = qs[i] * (total - 1);
+            }
         }
-        return Math.max(min, Math.min(max, sketch.getValueAtQuantile(q)));
+
+        void run() {
+            Store negative = sketch.getNegativeValueStore();
+            Store positive = sketch.getPositiveValueStore();
+            // The sketch keeps its zero count to itself; its counts are whole numbers (below
+            // 2^53), so this difference is exact.
+            double zeros = sketch.getCount() - negative.getTotalCount() - positive.getTotalCount();
+            Iterator<Bin> below = negative.getDescendingIterator();
+            while (next < ranks.length && below.hasNext()) {
+                Bin b = below.next();
+                visit(b.getCount(), -mapping.value(b.getIndex()));
+            }
+            if (next < ranks.length) {
+                visit(zeros, 0);
+            }
+            if (next < ranks.length) {
+                positive.forEach(this);
+            }
+            if (next < ranks.length) {
+                throw new IllegalStateException("the sketch holds fewer samples than it counts");
+            }
+        }
+
+        @Override
+        public void accept(int index, double count) {
+            if (next < ranks.length) {
+                seen += count;
+                if (seen > ranks[next]) {
+                    double value = mapping.value(index);
+                    do {
+                        out[next++] = value;
+                    } while (next < ranks.length && seen > ranks[next]);
+                }
+            }
+        }
+
+        private void visit(double count, double value) {
+            seen += count;
+            while (next < ranks.length && seen > ranks[next]) {
+                out[next++] = value;
+            }
+        }
     }
 
     /** A deep copy: the state backend relies on copies being independent. */

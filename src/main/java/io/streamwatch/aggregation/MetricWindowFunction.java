@@ -18,6 +18,11 @@ public class MetricWindowFunction
         extends ProcessWindowFunction<MetricAccumulator, MetricAggregate, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The quantiles of a metric aggregate, in the order {@link MetricAccumulator#quantiles} wants.
+     */
+    private static final double[] QUANTILES = {0.50, 0.90, 0.95, 0.99};
+
     private final String pipeline;
     private final List<String> groupBy;
     private transient Counter aggregatesOut;
@@ -59,10 +64,11 @@ public class MetricWindowFunction
         a.min = acc.getMin();
         a.max = acc.getMax();
         a.mean = acc.getCount() == 0 ? 0.0 : acc.getSum() / acc.getCount();
-        a.p50 = acc.quantile(0.50);
-        a.p90 = acc.quantile(0.90);
-        a.p95 = acc.quantile(0.95);
-        a.p99 = acc.quantile(0.99);
+        double[] q = acc.quantiles(QUANTILES);
+        a.p50 = q[0];
+        a.p90 = q[1];
+        a.p95 = q[2];
+        a.p99 = q[3];
         return a;
     }
 }

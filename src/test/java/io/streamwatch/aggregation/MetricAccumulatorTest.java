@@ -277,6 +277,70 @@ class MetricAccumulatorTest {
         assertThat(acc.quantile(0)).as("min stays exact").isEqualTo(1);
     }
 
+    /**
+     * The one-walk read of several quantiles gives exactly what the sketch's own read gives for
+     * each (clamped to [min, max]): on every shape of this class, the collapsed one, small counts
+     * and quantile lists with repeats and the ends.
+     */
+    @Test
+    void quantilesReadInOneWalkEqualTheSketchsOwnReads() {
+        Random random = new Random(11);
+        double[][] qLists = {
+            QUANTILES, {0, 0.5, 1}, {0.001, 0.25, 0.25, 0.75, 0.999}, {0.5}, {0.99, 0.99, 1}
+        };
+        for (int round = 0; round < 200; round++) {
+            int n = 1 + random.nextInt(round < 100 ? 20 : 5000);
+            double[] values;
+            switch (round % 6) {
+                case 0:
+                    values = lognormal(random, n);
+                    break;
+                case 1:
+                    values = signedWithZeros(random, n);
+                    break;
+                case 2:
+                    values = mostlyNegative(random, n);
+                    break;
+                case 3:
+                    values = bimodal(random, n);
+                    break;
+                case 4:
+                    values = generate(n, () -> Math.pow(10, 35 * random.nextDouble() - 5));
+                    break;
+                default:
+                    values = generate(n, () -> random.nextInt(3) - 1.0);
+            }
+            MetricAccumulator acc = accumulate(values);
+            if (round % 7 == 0) {
+                acc.merge(accumulate(pareto(random, 1 + random.nextInt(100))));
+            }
+            for (double[] qs : qLists) {
+                double[] got = acc.quantiles(qs);
+                for (int i = 0; i < qs.length; i++) {
+                    double q = qs[i];
+                    double own =
+                            q == 0
+                                    ? acc.getMin()
+                                    : q == 1
+                                            ? acc.getMax()
+                                            : Math.max(
+                                                    acc.getMin(),
+                                                    Math.min(
+                                                            acc.getMax(),
+                                                            acc.sketch().getValueAtQuantile(q)));
+                    assertThat(got[i]).as("round %d, n %d, q %s", round, n, q).isEqualTo(own);
+                }
+            }
+        }
+        assertThat(new MetricAccumulator().quantiles(QUANTILES)).containsOnly(Double.NaN);
+    }
+
+    @Test
+    void rejectsQuantilesOutOfOrder() {
+        MetricAccumulator acc = accumulate(new double[] {1});
+        assertThatIllegalArgumentException().isThrownBy(() -> acc.quantiles(0.9, 0.5));
+    }
+
     @Test
     void rejectsQuantilesOutsideZeroToOne() {
         MetricAccumulator acc = accumulate(new double[] {1});
