@@ -57,6 +57,17 @@ public class AlertState {
     public long observations;
 
     /**
+     * New-pattern rules, in the group's window count entry: {@link #NO_PATTERN_ALERTS} when the
+     * group has no entry of a pattern alert, so the rule need not look for alerts to resolve;
+     * otherwise (set before such an entry is written; {@code -1} in state written before this
+     * field) it looks.
+     */
+    public int patternAlerts = -1;
+
+    /** {@link #patternAlerts}: none to look for. */
+    public static final int NO_PATTERN_ALERTS = 0;
+
+    /**
      * Anomaly rules: the key's model in {@link io.streamwatch.anomaly.AnomalyStateFormat} (null in
      * state written before it: the model starts afresh).
      */

@@ -63,17 +63,20 @@ final class NewPatternRule implements RuleKindEvaluator {
         return forgetAfter;
     }
 
-    @Override
-    public void onAggregate(Observation o, Map<String, Object> vars, KeyContext k)
-            throws Exception {
+    /**
+     * Resolves the group's pattern alerts of earlier windows, removes their entries and sends the
+     * resolves; true when entries of this rule's pattern alerts remain.
+     */
+    private boolean resolveDone(Observation o, KeyContext k, RuleDefinition d) throws Exception {
         CompiledRule r = rule;
-        RuleDefinition d = r.definition();
-        // Resolve last windows' new patterns: they are not new any more.
         List<String> done = new ArrayList<>();
+        boolean remain = false;
         for (Map.Entry<String, AlertState> e : store.entries()) {
             AlertState st = e.getValue();
-            if (e.getKey().startsWith(prefix)
-                    && st.status == AlertState.FIRING
+            if (!e.getKey().startsWith(prefix) || e.getKey().length() == prefix.length()) {
+                continue;
+            }
+            if (st.status == AlertState.FIRING
                     && o.windowStart >= st.lastWindowEnd
                     && o.windowEnd - st.startsAt >= AlertLifecycle.resolveAfter(d, o)) {
                 lifecycle.emitResolved(
@@ -85,13 +88,29 @@ final class NewPatternRule implements RuleKindEvaluator {
                         r.name(),
                         o.pipeline);
                 done.add(e.getKey());
+            } else {
+                remain = true;
             }
         }
         for (String key : done) {
-            store.remove(k.key, r.name(), key.substring(r.name().length() + 1));
+            store.remove(k.key, r.name(), key.substring(prefix.length()));
         }
         lifecycle.send(k.out);
+        return remain;
+    }
+
+    @Override
+    public void onAggregate(Observation o, Map<String, Object> vars, KeyContext k)
+            throws Exception {
+        CompiledRule r = rule;
+        RuleDefinition d = r.definition();
         AlertState learning = AlertLifecycle.current(store.get(k.key, r.name(), ""), r);
+        if (learning.patternAlerts != AlertState.NO_PATTERN_ALERTS) {
+            // Resolve last windows' new patterns: they are not new any more. Looked for only
+            // while the group may have one: the look is a scan of the group's whole alert state,
+            // for every log aggregate, and most groups have no new pattern most of the time.
+            learning.patternAlerts = resolveDone(o, k, d) ? 1 : AlertState.NO_PATTERN_ALERTS;
+        }
         boolean learned = learning.observations >= d.warmup();
         learning.observations++;
         store.put(k.key, r.name(), "", learning);
@@ -105,6 +124,12 @@ final class NewPatternRule implements RuleKindEvaluator {
             }
             if (!isNew || !learned) {
                 continue;
+            }
+            if (learning.patternAlerts == AlertState.NO_PATTERN_ALERTS) {
+                // Written before the pattern's entry: a failure between the two leaves a look
+                // too many, never an alert that no look finds.
+                learning.patternAlerts = 1;
+                store.put(k.key, r.name(), "", learning);
             }
             AlertState st = AlertLifecycle.current(store.get(k.key, r.name(), p.patternId), r);
             Map<String, Object> values = new HashMap<>(vars);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -484,6 +485,71 @@ class RuleEvaluatorTest {
         assertThat(alerts())
                 .extracting(a -> a.status)
                 .containsExactly("firing", "resolved", "firing");
+    }
+
+    /**
+     * A group's pattern alerts resolve at their next window whatever came between: windows without
+     * new patterns, a restore, another group's patterns, and new patterns again later. (The rule
+     * looks for alerts to resolve only while the group may have one.)
+     */
+    @Test
+    void newPatternAlertsResolveAfterQuietWindowsAndARestore() throws Exception {
+        RuleDefinition r =
+                rule(
+                        "{name: NewError, pipeline: app-logs, kind: new_pattern, warmup: 1,"
+                                + " retention: 1d}");
+        open(r);
+        observe(logs("checkout", 0, 10, 0.1, "A <NUM>"));
+        observe(logs("payments", 0, 10, 0.1));
+        observe(logs("checkout", 1, 10, 0.1, "A <NUM>", "B <NUM>"));
+        for (int w = 1; w < 4; w++) {
+            observe(logs("payments", w, 10, 0.1));
+        }
+        assertThat(patternAlerts()).containsExactly("checkout B <NUM> firing");
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = harness(r);
+        harness.initializeState(snapshot);
+        harness.open();
+        observe(logs("checkout", 2, 10, 0.1, "A <NUM>"));
+        assertThat(patternAlerts()).containsExactly("checkout B <NUM> resolved");
+        for (int w = 3; w < 6; w++) {
+            observe(logs("checkout", w, 10, 0.1, "A <NUM>"));
+        }
+        assertThat(patternAlerts()).isEmpty();
+        observe(logs("checkout", 6, 10, 0.1, "C <NUM>", "D <NUM>"));
+        observe(logs("payments", 4, 10, 0.1, "E <NUM>"));
+        assertThat(patternAlerts())
+                .containsExactly(
+                        "checkout C <NUM> firing",
+                        "checkout D <NUM> firing",
+                        "payments E <NUM> firing");
+        observe(logs("checkout", 7, 10, 0.1, "A <NUM>"));
+        observe(logs("payments", 5, 10, 0.1));
+        assertThat(patternAlerts())
+                .containsExactlyInAnyOrder(
+                        "checkout C <NUM> resolved",
+                        "checkout D <NUM> resolved",
+                        "payments E <NUM> resolved");
+        observe(logs("checkout", 8, 10, 0.1, "A <NUM>", "C <NUM>"));
+        assertThat(patternAlerts()).as("C was seen a window ago: not new").isEmpty();
+    }
+
+    /** The pattern alerts sent since the last call, as "service pattern status". */
+    private List<String> patternAlerts() {
+        List<String> out = new ArrayList<>();
+        for (Alert a : alerts()) {
+            String id = a.labels.get("pattern_id");
+            String pattern =
+                    Stream.of("A", "B", "C", "D", "E")
+                            .map(p -> p + " <NUM>")
+                            .filter(p -> Integer.toHexString(p.hashCode()).equals(id))
+                            .findFirst()
+                            .orElse("?" + id);
+            out.add(a.labels.get("service") + " " + pattern + " " + a.status);
+        }
+        harness.getOutput().clear();
+        return out;
     }
 
     @Test
