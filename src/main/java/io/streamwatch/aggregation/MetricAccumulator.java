@@ -202,6 +202,9 @@ public final class MetricAccumulator {
         private final double[] out;
         private final IndexMapping mapping;
 
+        /** The sketch's count of samples. */
+        private final double total;
+
         /** Samples at or below the bins visited so far. */
         private double seen;
 
@@ -212,7 +215,7 @@ public final class MetricAccumulator {
             this.sketch = sketch;
             this.out = out;
             this.mapping = sketch.getIndexMapping();
-            double total = sketch.getCount();
+            this.total = sketch.getCount();
             this.ranks = new double[qs.length];
             for (int i = 0; i < qs.length; i++) {
                 ranks[i] = qs[i] * (total - 1);
@@ -224,7 +227,7 @@ public final class MetricAccumulator {
             Store positive = sketch.getPositiveValueStore();
             // The sketch keeps its zero count to itself; its counts are whole numbers (below
             // 2^53), so this difference is exact.
-            double zeros = sketch.getCount() - negative.getTotalCount() - positive.getTotalCount();
+            double zeros = total - negative.getTotalCount() - positive.getTotalCount();
             Iterator<Bin> below = negative.getDescendingIterator();
             while (next < ranks.length && below.hasNext()) {
                 Bin b = below.next();

@@ -67,6 +67,9 @@ public class AlertState {
     /** {@link #patternAlerts}: none to look for. */
     public static final int NO_PATTERN_ALERTS = 0;
 
+    /** {@link #patternAlerts}: the group may have a pattern alert's entry. */
+    public static final int MAY_HAVE_PATTERN_ALERTS = 1;
+
     /**
      * Anomaly rules: the key's model in {@link io.streamwatch.anomaly.AnomalyStateFormat} (null in
      * state written before it: the model starts afresh).

@@ -109,7 +109,10 @@ final class NewPatternRule implements RuleKindEvaluator {
             // Resolve last windows' new patterns: they are not new any more. Looked for only
             // while the group may have one: the look is a scan of the group's whole alert state,
             // for every log aggregate, and most groups have no new pattern most of the time.
-            learning.patternAlerts = resolveDone(o, k, d) ? 1 : AlertState.NO_PATTERN_ALERTS;
+            learning.patternAlerts =
+                    resolveDone(o, k, d)
+                            ? AlertState.MAY_HAVE_PATTERN_ALERTS
+                            : AlertState.NO_PATTERN_ALERTS;
         }
         boolean learned = learning.observations >= d.warmup();
         learning.observations++;
@@ -128,7 +131,7 @@ final class NewPatternRule implements RuleKindEvaluator {
             if (learning.patternAlerts == AlertState.NO_PATTERN_ALERTS) {
                 // Written before the pattern's entry: a failure between the two leaves a look
                 // too many, never an alert that no look finds.
-                learning.patternAlerts = 1;
+                learning.patternAlerts = AlertState.MAY_HAVE_PATTERN_ALERTS;
                 store.put(k.key, r.name(), "", learning);
             }
             AlertState st = AlertLifecycle.current(store.get(k.key, r.name(), p.patternId), r);
