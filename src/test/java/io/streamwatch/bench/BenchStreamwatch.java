@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobStatus;
@@ -292,94 +292,116 @@ public final class BenchStreamwatch {
      * Writes the aggregates in the format of {@code expected.tsv}, and their further fields (mean,
      * quantiles, error ratio, top patterns), where they have them, in that of {@code
      * expected-extra.tsv} to {@code <file minus .tsv>.extra.tsv}; returns the repeated keys.
+     *
+     * <p>Rows are written as they are read, in the topics' order (the report reads them into a map
+     * by key). Holding them to sort them took more than the 2 GB heap at 60M records (5M
+     * aggregates). Repeated keys are counted from a 64-bit hash of each key: two different keys
+     * share one with a probability of about n²/2^65, 10^-6 at 5M aggregates.
      */
     static long writeAggregates(Iterable<byte[]> values, Path file) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        Map<String, String> rows = new TreeMap<>();
-        Map<String, String> extra = new TreeMap<>();
+        String name = file.getFileName().toString().replaceFirst("\\.tsv$", "");
+        Path extraFile = file.resolveSibling(name + ".extra.tsv");
+        long[] keyHashes = new long[1 << 16];
+        int keys = 0;
+        boolean anyExtra = false;
+        try (PrintWriter rows = new PrintWriter(Files.newBufferedWriter(file));
+                PrintWriter extra = new PrintWriter(Files.newBufferedWriter(extraFile))) {
+            for (byte[] v : values) {
+                JsonNode n = mapper.readTree(v);
+                long window = Instant.parse(n.get("window_start").asText()).toEpochMilli();
+                JsonNode group = n.get("group");
+                String service = group.path("service").asText();
+                if (service.equals(BenchData.SENTINEL)) {
+                    continue;
+                }
+                String key;
+                String row;
+                if ("log_aggregate".equals(n.get("type").asText())) {
+                    key = "L\t" + window + "\t" + service;
+                    long[] agg = new long[BenchData.Levels.NAMES.length + 1];
+                    agg[0] = n.get("total").asLong();
+                    n.get("levels")
+                            .fields()
+                            .forEachRemaining(
+                                    e ->
+                                            agg[1 + BenchData.Levels.index(e.getKey())] =
+                                                    e.getValue().asLong());
+                    row = key + "\t" + BenchData.Levels.format(agg);
+                    if (n.has("error_ratio")) {
+                        com.fasterxml.jackson.databind.node.ArrayNode top =
+                                mapper.createArrayNode();
+                        for (JsonNode p : n.path("top_patterns")) {
+                            top.addArray()
+                                    .add(p.path("pattern").asText())
+                                    .add(p.path("count").asLong())
+                                    .add(p.path("example").asText());
+                        }
+                        anyExtra = true;
+                        extra.println(
+                                "E\t"
+                                        + key.substring(2)
+                                        + "\t"
+                                        + n.get("error_ratio").asDouble()
+                                        + "\t"
+                                        + mapper.writeValueAsString(top));
+                    }
+                } else {
+                    key =
+                            "M\t"
+                                    + window
+                                    + "\t"
+                                    + n.get("name").asText()
+                                    + "|"
+                                    + service
+                                    + "|"
+                                    + group.path("host").asText();
+                    row =
+                            key
+                                    + "\t"
+                                    + n.get("count").asLong()
+                                    + "\t"
+                                    + n.get("sum").asDouble()
+                                    + "\t"
+                                    + n.get("min").asDouble()
+                                    + "\t"
+                                    + n.get("max").asDouble();
+                    if (n.has("p50")) {
+                        StringBuilder q = new StringBuilder("Q\t").append(key.substring(2));
+                        for (String f : List.of("mean", "p50", "p90", "p95", "p99")) {
+                            q.append('\t').append(n.get(f).asDouble());
+                        }
+                        anyExtra = true;
+                        extra.println(q);
+                    }
+                }
+                rows.println(row);
+                if (keys == keyHashes.length) {
+                    keyHashes = Arrays.copyOf(keyHashes, keys * 2);
+                }
+                keyHashes[keys++] = hash64(key);
+            }
+        }
+        if (!anyExtra) {
+            Files.delete(extraFile);
+        }
+        Arrays.sort(keyHashes, 0, keys);
         long duplicates = 0;
-        for (byte[] v : values) {
-            JsonNode n = mapper.readTree(v);
-            long window = Instant.parse(n.get("window_start").asText()).toEpochMilli();
-            JsonNode group = n.get("group");
-            String service = group.path("service").asText();
-            if (service.equals(BenchData.SENTINEL)) {
-                continue;
-            }
-            String key;
-            String row;
-            if ("log_aggregate".equals(n.get("type").asText())) {
-                key = "L\t" + window + "\t" + service;
-                long[] agg = new long[BenchData.Levels.NAMES.length + 1];
-                agg[0] = n.get("total").asLong();
-                n.get("levels")
-                        .fields()
-                        .forEachRemaining(
-                                e ->
-                                        agg[1 + BenchData.Levels.index(e.getKey())] =
-                                                e.getValue().asLong());
-                row = key + "\t" + BenchData.Levels.format(agg);
-                if (n.has("error_ratio")) {
-                    com.fasterxml.jackson.databind.node.ArrayNode top = mapper.createArrayNode();
-                    for (JsonNode p : n.path("top_patterns")) {
-                        top.addArray()
-                                .add(p.path("pattern").asText())
-                                .add(p.path("count").asLong())
-                                .add(p.path("example").asText());
-                    }
-                    extra.put(
-                            key,
-                            "E\t"
-                                    + key.substring(2)
-                                    + "\t"
-                                    + n.get("error_ratio").asDouble()
-                                    + "\t"
-                                    + mapper.writeValueAsString(top));
-                }
-            } else {
-                key =
-                        "M\t"
-                                + window
-                                + "\t"
-                                + n.get("name").asText()
-                                + "|"
-                                + service
-                                + "|"
-                                + group.path("host").asText();
-                row =
-                        key
-                                + "\t"
-                                + n.get("count").asLong()
-                                + "\t"
-                                + n.get("sum").asDouble()
-                                + "\t"
-                                + n.get("min").asDouble()
-                                + "\t"
-                                + n.get("max").asDouble();
-                if (n.has("p50")) {
-                    StringBuilder q = new StringBuilder("Q\t").append(key.substring(2));
-                    for (String f : List.of("mean", "p50", "p90", "p95", "p99")) {
-                        q.append('\t').append(n.get(f).asDouble());
-                    }
-                    extra.put(key, q.toString());
-                }
-            }
-            if (rows.put(key, row) != null) {
+        for (int i = 1; i < keys; i++) {
+            if (keyHashes[i] == keyHashes[i - 1]) {
                 duplicates++;
             }
         }
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
-            rows.values().forEach(w::println);
-        }
-        if (!extra.isEmpty()) {
-            String name = file.getFileName().toString().replaceFirst("\\.tsv$", "");
-            try (PrintWriter w =
-                    new PrintWriter(
-                            Files.newBufferedWriter(file.resolveSibling(name + ".extra.tsv")))) {
-                extra.values().forEach(w::println);
-            }
-        }
         return duplicates;
+    }
+
+    /** FNV-1a over the key's chars, 64 bits. */
+    private static long hash64(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < key.length(); i++) {
+            h = (h ^ key.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
     }
 
     /**
