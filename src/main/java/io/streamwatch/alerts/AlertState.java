@@ -92,4 +92,35 @@ public class AlertState {
     public long armedAt;
 
     public AlertState() {}
+
+    /**
+     * A copy of every field. Shallow, which is a full copy as the evaluator uses the state: it
+     * replaces the maps and the anomaly bytes, never changes them in place. Why: the {@link
+     * AlertStore} hands out and keeps copies, so a rule that changes an entry and then fails leaves
+     * nothing half-changed behind.
+     */
+    AlertState copy() {
+        AlertState c = new AlertState();
+        c.ruleVersion = ruleVersion;
+        c.status = status;
+        c.pendingSince = pendingSince;
+        c.falseSince = falseSince;
+        c.startsAt = startsAt;
+        c.lastWindowStart = lastWindowStart;
+        c.lastWindowEnd = lastWindowEnd;
+        c.lastValue = lastValue;
+        c.firedValue = firedValue;
+        c.labels = labels;
+        c.fingerprint = fingerprint;
+        c.summary = summary;
+        c.description = description;
+        c.threshold = threshold;
+        c.observations = observations;
+        c.patternAlerts = patternAlerts;
+        c.anomaly = anomaly;
+        c.annotations = annotations;
+        c.lastSeen = lastSeen;
+        c.armedAt = armedAt;
+        return c;
+    }
 }

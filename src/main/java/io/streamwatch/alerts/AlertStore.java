@@ -2,7 +2,9 @@ package io.streamwatch.alerts;
 
 import io.streamwatch.records.GroupKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -12,22 +14,35 @@ import org.apache.flink.api.common.state.MapState;
  * The rule evaluator's alert state ({@code MapState<String, AlertState>} per evaluation key, keyed
  * by rule name and sub key) with a bounded heap copy of recently used entries in front of it.
  *
- * <p>Why: with RocksDB every look-up was a native read plus a POJO deserialization, and most
- * aggregates read an entry that this subtask itself wrote moments before (the absence clock of the
- * group, which each metric name of the window reads again; the anomaly baseline of the last window)
- * or found none (a threshold rule whose condition is false). Reads were a third of the evaluator's
- * CPU.
+ * <p>Why: with RocksDB every look-up was a native read plus a POJO deserialization, and every write
+ * a serialization plus a native write. Most aggregates read an entry this subtask wrote moments
+ * before (the absence clock of the group, which each metric name of the window reads again; the
+ * anomaly baseline of the last window) or find none (a threshold rule whose condition is false),
+ * and write it again a window later.
  *
- * <p>Why it is exact: every write still goes to the keyed state at once (write-through), so the
- * keyed state, its checkpoints, restore and rescale are as before; the copy is transient and starts
- * empty after a restore. An entry of the copy answers only what a read of the keyed state would
- * answer now: it is what this subtask wrote or removed last for that key (nothing else writes the
- * state; a rule change rewrites it in bulk and calls {@link #clear}), and a present value is
- * answered only while the state's TTL (counted from a time taken just before the write; Flink's TTL
- * counts from the write itself, which is later) cannot have expired it; reads do not refresh the
- * TTL. A value read from the keyed state has an unknown write time and is not kept until it is
- * written again. Callers must not change an object they got and then leave it unwritten; where an
- * evaluation fails half-way, {@link #clear} drops whatever it may have touched.
+ * <p><b>Write-back.</b> Once {@link #writeBack} gave it the operator's key context (Flink's, not
+ * the evaluator's {@link KeyContext}), a write stays on the heap (the entry is <i>dirty</i>) and
+ * reaches the keyed state when the entry leaves the copy (another entry takes its slot), before the
+ * operator's state is snapshotted ({@link #flush}, from the evaluator's {@code snapshotState}), and
+ * before anything reads the keyed state behind the copy ({@link #entries}, {@link #clear}). So
+ * every checkpoint and savepoint holds every write made before its barrier, and restore and rescale
+ * see the keyed state as before. An entry written every window is written to the state about once
+ * per checkpoint, not once per window: the same when windows are as long as the checkpoint
+ * interval, far fewer when they are shorter or the job catches up on a backlog. An alert sent
+ * before its state reached the keyed state is in the same checkpoint as that state: with
+ * exactly-once both are committed together or not at all, as before. Without the key context
+ * (write-through) every write goes to the keyed state at once.
+ *
+ * <p>Why the copy is exact: an entry of the copy answers only what a read of the keyed state would
+ * answer were every dirty entry written: it is what this subtask wrote or removed last for that key
+ * (nothing else writes the state; a rule change rewrites it in bulk after {@link #clear}), and a
+ * present value is answered only while the state's TTL (counted from a time taken just before the
+ * write) cannot have expired it. A dirty entry whose TTL has passed is expired as Flink's TTL
+ * would: removed. (Flink's TTL counts from the write to the keyed state, which comes later under
+ * write-back, by at most a checkpoint interval: an entry may outlive its TTL by that much.) A value
+ * read from the keyed state has an unknown write time and is not kept until it is written again.
+ * The copy hands out and keeps copies of the values ({@link AlertState#copy}), so a rule that
+ * changes an entry and then fails before writing it leaves the copy as it was.
  */
 final class AlertStore {
     /**
@@ -47,12 +62,18 @@ final class AlertStore {
     /** Wall clock in ms, for the TTL. */
     private final LongSupplier clock;
 
+    /** The operator's key context, to write entries of other keys; null: write-through. */
+    private org.apache.flink.streaming.api.operators.KeyContext keys;
+
+    /** Slots that became dirty since the last flush (some may be clean again, or listed twice). */
+    private final List<Slot> dirty = new ArrayList<>();
+
     private static final class Slot {
         String key;
         String rule;
         String sub;
 
-        /** Null: the keyed state has no entry. */
+        /** Null: the keyed state has no entry (or will have none, once written). */
         AlertState value;
 
         /** Wall clock just before the write, for the TTL. */
@@ -60,6 +81,9 @@ final class AlertStore {
 
         /** When it was last written or read, in {@link #uses}: the older of a set goes first. */
         long used;
+
+        /** Written here and not yet to the keyed state. */
+        boolean dirty;
     }
 
     /** Writes and reads of the copy so far: the clock of {@link Slot#used}. */
@@ -77,6 +101,14 @@ final class AlertStore {
         this.ttl = ttl == null || ttl.isZero() ? 0 : ttl.toMillis();
     }
 
+    /**
+     * From now on, writes stay on the heap until {@link #flush}; {@code keys} (the operator) sets
+     * the key of an entry written out of turn.
+     */
+    void writeBack(org.apache.flink.streaming.api.operators.KeyContext keys) {
+        this.keys = keys;
+    }
+
     /** The entry of {@code rule} and {@code sub} under the current key {@code key}, or null. */
     AlertState get(String key, String rule, String sub) throws Exception {
         int i = slot(key, rule, sub);
@@ -87,35 +119,68 @@ final class AlertStore {
         if (holds(s, key, rule, sub)) {
             if (s.value == null || ttl == 0 || clock.getAsLong() - s.writtenAt < ttl) {
                 s.used = ++uses;
-                return s.value;
+                return s.value == null ? null : s.value.copy();
+            }
+            if (s.dirty) {
+                // Expired before it reached the state: gone, and so is what the state holds.
+                s.dirty = false;
+                s.value = null;
+                state.remove(stateKey(rule, sub));
+                return null;
             }
         }
         AlertState v = state.get(stateKey(rule, sub));
         if (v == null) {
             // Absent stays absent until this subtask writes it: safe to remember.
-            remember(key, rule, sub, null, 0);
+            remember(key, rule, sub, null, 0, false);
+            return null;
         }
-        return v;
+        // The heap backend's own object: a rule that changed it and failed would change the state.
+        return v.copy();
     }
 
     void put(String key, String rule, String sub, AlertState value) throws Exception {
         long now = ttl == 0 ? 0 : clock.getAsLong();
-        state.put(stateKey(rule, sub), value);
-        remember(key, rule, sub, value, now);
+        if (keys == null) {
+            state.put(stateKey(rule, sub), value);
+        }
+        remember(key, rule, sub, value.copy(), now, keys != null);
     }
 
     void remove(String key, String rule, String sub) throws Exception {
-        state.remove(stateKey(rule, sub));
-        remember(key, rule, sub, null, 0);
+        if (keys == null) {
+            state.remove(stateKey(rule, sub));
+        }
+        remember(key, rule, sub, null, 0, keys != null);
     }
 
-    /** All entries of the current key, straight from the keyed state. */
+    /** All entries of the current key, from the keyed state once the key's writes are in it. */
     Iterable<Map.Entry<String, AlertState>> entries() throws Exception {
+        if (!dirty.isEmpty()) {
+            Object current = keys.getCurrentKey();
+            for (Slot s : dirty) {
+                if (s.dirty && s.key.equals(current)) {
+                    write(s);
+                }
+            }
+        }
         return state.entries();
     }
 
-    /** Forgets the copy: after a bulk change of the keyed state, or a failed evaluation. */
-    void clear() {
+    /** Writes every dirty entry to the keyed state: before a snapshot of it. */
+    void flush() throws Exception {
+        for (int i = 0; i < dirty.size(); i++) {
+            Slot s = dirty.get(i);
+            if (s.dirty) {
+                write(s);
+            }
+        }
+        dirty.clear();
+    }
+
+    /** Writes what it holds and forgets it: before a bulk change of the keyed state. */
+    void clear() throws Exception {
+        flush();
         Arrays.fill(slots, null);
     }
 
@@ -123,7 +188,9 @@ final class AlertStore {
         return s != null && s.key.equals(key) && s.rule.equals(rule) && s.sub.equals(sub);
     }
 
-    private void remember(String key, String rule, String sub, AlertState value, long now) {
+    private void remember(
+            String key, String rule, String sub, AlertState value, long now, boolean written)
+            throws Exception {
         int i = slot(key, rule, sub);
         Slot s = slots[i];
         if (!holds(s, key, rule, sub)) {
@@ -135,10 +202,14 @@ final class AlertStore {
             } else if (other == null) {
                 s = slots[i ^ 1] = new Slot();
             } else {
-                // Both taken by others: the one used longer ago is forgotten (its object reused).
-                // (Moving the resident to the partner slot instead forgot the partner, whichever
-                // was newer, and a free slot pushed out its occupied partner.)
+                // Both taken by others: the one used longer ago is forgotten (its object reused),
+                // once its write is in the state. (Moving the resident to the partner slot instead
+                // forgot the partner, whichever was newer, and a free slot pushed out its occupied
+                // partner.)
                 s = s.used <= other.used ? s : other;
+                if (s.dirty) {
+                    write(s);
+                }
             }
         }
         s.key = key;
@@ -147,6 +218,33 @@ final class AlertStore {
         s.value = value;
         s.writtenAt = now;
         s.used = ++uses;
+        if (written && !s.dirty) {
+            s.dirty = true;
+            dirty.add(s);
+            if (dirty.size() > 2 * SLOTS) {
+                // Without checkpoints nothing flushes: drop the entries written out since.
+                dirty.removeIf(d -> !d.dirty);
+            }
+        }
+    }
+
+    /** Writes a dirty entry to the keyed state, under its own key. */
+    private void write(Slot s) throws Exception {
+        Object current = keys.getCurrentKey();
+        boolean other = !s.key.equals(current);
+        if (other) {
+            keys.setCurrentKey(s.key);
+        }
+        String k = stateKey(s.rule, s.sub);
+        if (s.value == null || (ttl != 0 && clock.getAsLong() - s.writtenAt >= ttl)) {
+            state.remove(k);
+        } else {
+            state.put(k, s.value);
+        }
+        s.dirty = false;
+        if (other && current != null) {
+            keys.setCurrentKey(current);
+        }
     }
 
     static int slot(String key, String rule, String sub) {

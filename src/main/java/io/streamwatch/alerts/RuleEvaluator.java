@@ -3,6 +3,7 @@ package io.streamwatch.alerts;
 import io.streamwatch.config.ConfigProblem;
 import io.streamwatch.config.PipelineConfig;
 import io.streamwatch.config.StreamwatchConfig;
+import io.streamwatch.operators.KeyedWriteBack;
 import io.streamwatch.records.GroupKey;
 import io.streamwatch.rules.AggregateSchema;
 import io.streamwatch.rules.CompiledRule;
@@ -59,7 +60,7 @@ import org.apache.flink.util.Collector;
  */
 public class RuleEvaluator
         extends KeyedBroadcastProcessFunction<String, Observation, RuleUpdate, Alert>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, KeyedWriteBack {
     private static final long serialVersionUID = 1L;
 
     /** Topic rules by name, as rule JSON. */
@@ -224,12 +225,11 @@ public class RuleEvaluator
                 r.onAggregate(o, vars, k);
             } catch (RuleFailure e) {
                 // A rule that fails on one aggregate must not stop the others, or the job. What
-                // it did on this aggregate is dropped: the alerts it had not sent yet, and the
-                // heap copy of the state, which may hold an object it changed and did not write.
-                // (A failure of the state itself is no RuleFailure: it fails the task, which
+                // it did on this aggregate is dropped: the alerts it had not sent yet. (The
+                // store hands out copies: an entry it changed and did not write is not in it.
+                // A failure of the state itself is no RuleFailure: it fails the task, which
                 // restarts from its last checkpoint.)
                 lifecycle.dropUnsent();
-                store.clear();
                 errors.failed(
                         r.rule().name(), k.key, e, ctx.timerService().currentProcessingTime());
             }
@@ -469,8 +469,21 @@ public class RuleEvaluator
         }
     }
 
+    /**
+     * Lets the alert state keep its writes on the heap between checkpoints ({@link AlertStore}):
+     * {@code keys} is the operator, which the store asks to set the key of an entry it writes out
+     * of turn. Called by {@link io.streamwatch.operators.InterruptibleBroadcastOperator} once the
+     * function is open.
+     */
+    @Override
+    public void writeBackThrough(org.apache.flink.streaming.api.operators.KeyContext keys) {
+        store.writeBack(keys);
+    }
+
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        // Before the keyed state is snapshotted (after this, by the operator's state handler).
+        store.flush();
         List<String> counts = new ArrayList<>();
         firing.forEach((rule, c) -> counts.add(rule + SEP + c.get()));
         firingCounts.update(counts);

@@ -29,6 +29,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * (every absence timer fired, and rule-change resolves carried that instant); had it none, it held
  * event time back for ever. So this operator ignores the broadcast input's watermarks and watermark
  * status: the data input's watermark is the operator's, and its idleness is the operator's.
+ *
+ * <p>A function that is a {@link KeyedWriteBack} gets the operator's key context once open.
  */
 public final class InterruptibleBroadcastOperator<KS, IN1, IN2, OUT>
         extends CoBroadcastWithKeyedOperator<KS, IN1, IN2, OUT> {
@@ -54,6 +56,9 @@ public final class InterruptibleBroadcastOperator<KS, IN1, IN2, OUT>
     public void open() throws Exception {
         super.open();
         slicer = new TimerSlicer(output, mailbox, getTimeServiceManager().orElseThrow());
+        if (userFunction instanceof KeyedWriteBack writeBack) {
+            writeBack.writeBackThrough(this);
+        }
     }
 
     @Override

@@ -11,10 +11,13 @@ import java.util.Map;
 import org.apache.flink.api.common.state.MapState;
 import org.junit.jupiter.api.Test;
 
-/** The heap copy answers only what a read of the keyed state would, and writes go through. */
+/**
+ * The heap copy answers only what a read of the keyed state would; writes go through, or, with
+ * write-back, reach the keyed state under their own key before anything reads it behind the copy.
+ */
 class AlertStoreTest {
     /** One key's map state that counts its reads. */
-    private static final class CountingMapState implements MapState<String, AlertState> {
+    private static class CountingMapState implements MapState<String, AlertState> {
         final Map<String, AlertState> map = new HashMap<>();
         int reads;
 
@@ -83,10 +86,10 @@ class AlertStoreTest {
         assertThat(store.get("k1", "R", "")).isNull();
         assertThat(state.reads).as("absent is remembered").isEqualTo(1);
 
-        AlertState st = new AlertState();
+        AlertState st = state(7);
         store.put("k1", "R", "", st);
         assertThat(state.map).containsEntry(AlertStore.stateKey("R", ""), st);
-        assertThat(store.get("k1", "R", "")).isSameAs(st);
+        assertThat(store.get("k1", "R", "")).usingRecursiveComparison().isEqualTo(st);
         assertThat(state.reads).isEqualTo(1);
 
         // (The fake state is one key's: another key's read sees it too.)
@@ -129,10 +132,9 @@ class AlertStoreTest {
         CountingMapState state = new CountingMapState();
         long[] now = {1_000};
         AlertStore store = new AlertStore(state, Duration.ZERO, () -> now[0]);
-        AlertState st = new AlertState();
-        store.put("k", "R", "", st);
+        store.put("k", "R", "", state(7));
         now[0] += 1_000_000;
-        assertThat(store.get("k", "R", "")).isSameAs(st);
+        assertThat(store.get("k", "R", "").observations).isEqualTo(7);
         assertThat(state.reads).isZero();
     }
 
@@ -208,5 +210,239 @@ class AlertStoreTest {
         assertThat(store.get("k", "R", "")).isNull();
         assertThat(store.get("k", "R", "x")).isNull();
         assertThat(state.reads).isEqualTo(3);
+    }
+
+    /** A value told apart by its {@code observations}. */
+    private static AlertState state(long observations) {
+        AlertState st = new AlertState();
+        st.observations = observations;
+        // Not NaN: the recursive comparison finds NaN unequal to itself.
+        st.lastValue = 0;
+        st.firedValue = 0;
+        return st;
+    }
+
+    /**
+     * Keyed map state as the operator sees it: a map per key and a current key, which the store
+     * sets through Flink's {@code KeyContext} (as {@link
+     * io.streamwatch.operators.InterruptibleBroadcastOperator} does) to write another key's entry.
+     */
+    private static final class KeyedState
+            implements org.apache.flink.streaming.api.operators.KeyContext {
+        final Map<String, CountingMapState> byKey = new HashMap<>();
+        String current;
+        int switches;
+
+        CountingMapState of(String key) {
+            return byKey.computeIfAbsent(key, k -> new CountingMapState());
+        }
+
+        @Override
+        public void setCurrentKey(Object key) {
+            current = (String) key;
+            switches++;
+        }
+
+        @Override
+        public Object getCurrentKey() {
+            return current;
+        }
+
+        /** The map state handle the store holds: always the current key's map. */
+        MapState<String, AlertState> handle() {
+            return new CountingMapState() {
+                @Override
+                public AlertState get(String key) {
+                    return of(current).get(key);
+                }
+
+                @Override
+                public void put(String key, AlertState value) {
+                    of(current).put(key, value);
+                }
+
+                @Override
+                public void remove(String key) {
+                    of(current).remove(key);
+                }
+
+                @Override
+                public Iterable<Map.Entry<String, AlertState>> entries() {
+                    return of(current).entries();
+                }
+            };
+        }
+
+        int reads() {
+            return byKey.values().stream().mapToInt(m -> m.reads).sum();
+        }
+    }
+
+    @Test
+    void writeBackKeepsWritesOnTheHeapUntilTheFlushWritesThemUnderTheirOwnKeys() throws Exception {
+        KeyedState keyed = new KeyedState();
+        AlertStore store = new AlertStore(keyed.handle(), Duration.ofDays(7));
+        store.writeBack(keyed);
+        for (String k : List.of("k1", "k2", "k3")) {
+            keyed.current = k;
+            store.put(k, "R", "", state(1));
+            AlertState st = store.get(k, "R", "");
+            st.observations = 2;
+            store.put(k, "R", "", st);
+        }
+        store.remove("k3", "R", "");
+        assertThat(keyed.byKey.values()).allSatisfy(m -> assertThat(m.map).isEmpty());
+        assertThat(store.get("k3", "R", "")).isNull();
+        assertThat(keyed.reads()).as("all answered from the heap").isZero();
+
+        keyed.current = "k3";
+        keyed.of("k3").map.put(AlertStore.stateKey("R", ""), state(1)); // written out before
+        store.flush();
+        assertThat(keyed.of("k1").map.get(AlertStore.stateKey("R", "")).observations).isEqualTo(2);
+        assertThat(keyed.of("k2").map.get(AlertStore.stateKey("R", "")).observations).isEqualTo(2);
+        assertThat(keyed.of("k3").map).as("the removal reached the state").isEmpty();
+        assertThat(keyed.current).as("the current key is restored").isEqualTo("k3");
+
+        // Flushed once: a second flush writes nothing.
+        keyed.byKey.clear();
+        store.flush();
+        assertThat(keyed.byKey.values()).allSatisfy(m -> assertThat(m.map).isEmpty());
+    }
+
+    @Test
+    void anEntryPushedOutOfTheCopyIsWrittenUnderItsOwnKeyFirst() throws Exception {
+        List<String> keys = new ArrayList<>();
+        int set = AlertStore.slot("k0", "R", "") >> 1;
+        for (int i = 0; keys.size() < 3; i++) {
+            if (AlertStore.slot("k" + i, "R", "") >> 1 == set) {
+                keys.add("k" + i);
+            }
+        }
+        KeyedState keyed = new KeyedState();
+        AlertStore store = new AlertStore(keyed.handle(), null);
+        store.writeBack(keyed);
+        for (int i = 0; i < 3; i++) {
+            keyed.current = keys.get(i);
+            store.put(keys.get(i), "R", "", state(10 + i));
+        }
+        assertThat(keyed.of(keys.get(0)).map)
+                .as("the oldest of the set went to the state, under its own key")
+                .containsOnlyKeys(AlertStore.stateKey("R", ""));
+        assertThat(keyed.of(keys.get(0)).map.get(AlertStore.stateKey("R", "")).observations)
+                .isEqualTo(10);
+        assertThat(keyed.of(keys.get(1)).map).isEmpty();
+        assertThat(keyed.of(keys.get(2)).map).isEmpty();
+        assertThat(keyed.current).isEqualTo(keys.get(2));
+
+        keyed.current = keys.get(0);
+        assertThat(store.get(keys.get(0), "R", "").observations).isEqualTo(10);
+    }
+
+    @Test
+    void theCurrentKeysEntriesIncludeItsWritesNotYetInTheState() throws Exception {
+        KeyedState keyed = new KeyedState();
+        AlertStore store = new AlertStore(keyed.handle(), null);
+        store.writeBack(keyed);
+        keyed.current = "k1";
+        store.put("k1", "R", "a", state(1));
+        keyed.current = "k2";
+        store.put("k2", "R", "b", state(2));
+        keyed.current = "k1";
+        Map<String, Long> seen = new HashMap<>();
+        store.entries().forEach(e -> seen.put(e.getKey(), e.getValue().observations));
+        assertThat(seen).containsOnly(Map.entry(AlertStore.stateKey("R", "a"), 1L));
+        assertThat(keyed.of("k2").map).as("another key's write waits for the flush").isEmpty();
+    }
+
+    @Test
+    void aWrittenEntryWhoseTtlPassedOnTheHeapIsGoneFromTheStateToo() throws Exception {
+        KeyedState keyed = new KeyedState();
+        long[] now = {1_000};
+        AlertStore store = new AlertStore(keyed.handle(), Duration.ofMillis(100), () -> now[0]);
+        store.writeBack(keyed);
+        keyed.current = "k";
+        store.put("k", "R", "", state(1));
+        store.flush();
+        store.put("k", "R", "", state(2));
+        now[0] += 50;
+        assertThat(store.get("k", "R", "").observations).isEqualTo(2);
+        now[0] += 100;
+        assertThat(store.get("k", "R", ""))
+                .as("expired, not the older value the state holds")
+                .isNull();
+        assertThat(keyed.of("k").map).isEmpty();
+
+        // Expired before a flush: removed, not written.
+        store.put("k", "R", "x", state(3));
+        now[0] += 200;
+        store.flush();
+        assertThat(keyed.of("k").map).isEmpty();
+    }
+
+    @Test
+    void whatTheStoreHandsOutIsACopy() throws Exception {
+        for (boolean writeBack : List.of(false, true)) {
+            KeyedState keyed = new KeyedState();
+            AlertStore store = new AlertStore(keyed.handle(), null);
+            if (writeBack) {
+                store.writeBack(keyed);
+            }
+            keyed.current = "k";
+            AlertState st = state(1);
+            store.put("k", "R", "", st);
+            st.observations = 5; // changed after the write, not written again
+            AlertState got = store.get("k", "R", "");
+            got.status = AlertState.FIRING; // changed by a rule that then fails
+            assertThat(store.get("k", "R", ""))
+                    .as("write-back %s", writeBack)
+                    .usingRecursiveComparison()
+                    .isEqualTo(state(1));
+        }
+    }
+
+    @Test
+    void clearWritesWhatItHoldsBeforeItForgets() throws Exception {
+        KeyedState keyed = new KeyedState();
+        AlertStore store = new AlertStore(keyed.handle(), null);
+        store.writeBack(keyed);
+        keyed.current = "k";
+        store.put("k", "R", "", state(4));
+        store.clear();
+        assertThat(keyed.of("k").map.get(AlertStore.stateKey("R", "")).observations).isEqualTo(4);
+        assertThat(store.get("k", "R", "").observations).isEqualTo(4);
+        assertThat(keyed.reads()).as("forgotten: read from the state").isEqualTo(1);
+    }
+
+    /** Every field of the state is copied: a field added later and left out fails here. */
+    @Test
+    void aCopyHasEveryField() throws Exception {
+        AlertState st = new AlertState();
+        int n = 0;
+        for (java.lang.reflect.Field f : AlertState.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            n++;
+            Class<?> t = f.getType();
+            if (t == int.class) {
+                f.setInt(st, 1000 + n);
+            } else if (t == long.class) {
+                f.setLong(st, 1000L + n);
+            } else if (t == double.class) {
+                f.setDouble(st, 1000.5 + n);
+            } else if (t == String.class) {
+                f.set(st, "s" + n);
+            } else if (t == Double.class) {
+                f.set(st, 1000.25 + n);
+            } else if (t == Map.class) {
+                f.set(st, Map.of("k", "v" + n));
+            } else if (t == byte[].class) {
+                f.set(st, new byte[] {(byte) n});
+            } else {
+                throw new AssertionError("a field type the test does not know: " + f);
+            }
+        }
+        assertThat(n).isGreaterThanOrEqualTo(20);
+        assertThat(st.copy()).usingRecursiveComparison().isEqualTo(st);
     }
 }

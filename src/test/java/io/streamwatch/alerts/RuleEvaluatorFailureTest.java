@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -51,6 +52,14 @@ class RuleEvaluatorFailureTest {
     }
 
     private void open(RuleDefinition... rules) throws Exception {
+        open(null, rules);
+    }
+
+    /** A fresh evaluator, restored from {@code snapshot} unless null. */
+    private void open(OperatorSubtaskState snapshot, RuleDefinition... rules) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
         evaluator =
                 new RuleEvaluator(config, List.of(rules)) {
                     @Override
@@ -60,6 +69,9 @@ class RuleEvaluatorFailureTest {
                     }
                 };
         harness = EvaluatorHarness.of(evaluator);
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
         harness.open();
     }
 
@@ -67,33 +79,55 @@ class RuleEvaluatorFailureTest {
         harness.processElement(o, o.windowEnd - 1);
     }
 
+    /**
+     * The alert state's writes reach the keyed state before each checkpoint (write-back, see
+     * AlertStore): a write that fails there fails the checkpoint, and the task with it.
+     */
     @Test
-    void aFailedStateWriteFailsTheTask() throws Exception {
+    void aFailedStateWriteFailsTheCheckpoint() throws Exception {
         open(rule(ERRORS));
         state.failWrites = true;
-        assertThatThrownBy(() -> observe(logs("checkout", 0, 100, 0.5)))
+        observe(logs("checkout", 0, 100, 0.5));
+        assertThatThrownBy(() -> harness.snapshot(1, 1))
                 .hasStackTraceContaining("the state backend failed");
         assertThat(evaluator.evaluationErrorCount()).as("not a rule's error").isZero();
     }
 
+    /**
+     * An alert is sent before its state reaches the keyed state, but both belong to the same
+     * checkpoint: if the state cannot be written, that checkpoint fails (with exactly-once, the
+     * alert's transaction is never committed), and the task that restarts from the checkpoint
+     * before sends the alert again. Once a checkpoint holds the alert's state, a restart from it
+     * does not.
+     */
     @Test
-    void anAlertIsSentOnlyAfterTheStateThatRecordsItIsWritten() throws Exception {
+    void anAlertAndTheStateThatRecordsItAreInTheSameCheckpoint() throws Exception {
         open(rule(ERRORS));
+        observe(logs("checkout", 0, 100, 0.01));
+        OperatorSubtaskState before = harness.snapshot(1, 1);
         state.failWrites = true;
-        try {
-            observe(logs("checkout", 0, 100, 0.5));
-        } catch (Exception expected) {
-            // The task fails and restarts from its last checkpoint.
-        }
-        assertThat(harness.extractOutputValues())
-                .as("no FIRING whose state was not written: the restarted task would send it again")
-                .isEmpty();
-        state.failWrites = false;
         observe(logs("checkout", 1, 100, 0.5));
-        observe(logs("checkout", 2, 100, 0.5));
         assertThat(harness.extractOutputValues())
                 .extracting(a -> a.status)
                 .containsExactly("firing");
+        assertThatThrownBy(() -> harness.snapshot(2, 2))
+                .hasStackTraceContaining("the state backend failed");
+
+        open(before, rule(ERRORS));
+        observe(logs("checkout", 1, 100, 0.5));
+        assertThat(harness.extractOutputValues())
+                .as("sent again by the task restarted from the checkpoint before")
+                .extracting(a -> a.status)
+                .containsExactly("firing");
+        OperatorSubtaskState after = harness.snapshot(3, 3);
+
+        open(after, rule(ERRORS));
+        observe(logs("checkout", 2, 100, 0.5));
+        assertThat(harness.extractOutputValues()).as("still firing, not again").isEmpty();
+        observe(logs("checkout", 3, 100, 0.01));
+        assertThat(harness.extractOutputValues())
+                .extracting(a -> a.status)
+                .containsExactly("resolved");
     }
 
     @Test
