@@ -26,10 +26,10 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 
@@ -37,8 +37,11 @@ import org.apache.kafka.streams.kstream.Windowed;
  * The Kafka Streams contender: the same 1-minute aggregates as the Python consumer (per service:
  * total and count per level; per metric name, service and host: count, sum, min, max) with {@code
  * exactly_once_v2}, RocksDB window stores, the data's span + 20 min grace and final results only
- * ({@code suppress}), two stream threads. Event time is the record timestamp, which the loader set
- * to the event time. Output records use Streamwatch's field names so the same watchers check them.
+ * ({@code EmitStrategy.onWindowClose()}: the window store emits a window once it closes; {@code
+ * suppress} would hold every window of that grace on the heap, which at 60M records is millions and
+ * slowed the peer to a crawl), two stream threads. Event time is the record timestamp, which the
+ * loader set to the event time. Output records use Streamwatch's field names so the same watchers
+ * check them.
  *
  * <p>Arguments: {@code --bootstrap --name --run --expected N --records N --state-dir --out --warmup
  * F} (the steady span as in {@link BenchStreamwatch}).
@@ -94,6 +97,7 @@ public final class BenchKafkaStreams {
                         })
                 .groupByKey(Grouped.with(strings, doubles))
                 .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
+                .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(
                         () -> new double[BenchData.Levels.NAMES.length + 1],
                         (k, v, agg) -> {
@@ -102,7 +106,6 @@ public final class BenchKafkaStreams {
                             return agg;
                         },
                         Materialized.with(strings, doubles))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
                 .toStream()
                 .map((w, agg) -> KeyValue.pair(w.key(), logJson(w, agg)))
                 .to(logsOut, Produced.with(strings, strings));
@@ -116,6 +119,7 @@ public final class BenchKafkaStreams {
                         })
                 .groupByKey(Grouped.with(strings, doubles))
                 .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
+                .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(
                         () -> new double[] {0, 0, Double.MAX_VALUE, -Double.MAX_VALUE},
                         (k, v, agg) -> {
@@ -126,7 +130,6 @@ public final class BenchKafkaStreams {
                             return agg;
                         },
                         Materialized.with(strings, doubles))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
                 .toStream()
                 .map((w, agg) -> KeyValue.pair(w.key(), metricJson(w, agg)))
                 .to(metricsOut, Produced.with(strings, strings));
@@ -136,6 +139,9 @@ public final class BenchKafkaStreams {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        // Emit-on-close checks for closed windows at most once a second by default (an internal
+        // setting): the sentinels, the input's last records, would then close nothing.
+        p.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
         p.put(StreamsConfig.STATE_DIR_CONFIG, a.get("state-dir"));
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
