@@ -228,6 +228,28 @@ class AbsencePerWindowTest {
         assertThat(one).singleElement().asString().contains("\"status\":\"firing\"");
     }
 
+    /**
+     * The rule skips the state for a group's later aggregates of a window it already handled; a
+     * timer that fires the alert in between must end that, so the next aggregate resolves it.
+     */
+    @Test
+    void anAggregateAfterTheWallClockFiredInTheSameWindowResolves() throws Exception {
+        RuleDefinition rule = RuleEvaluatorTest.rule(SILENT);
+        try (Run run = new Run(rocksDb(), config, 1, rule)) {
+            run.wallClock(1_000_000);
+            run.watermark(T0);
+            Observation first = metric("web-1", 0, NAMES[0], 1);
+            run.h.processElement(first, first.windowEnd - 1);
+            // No watermark, no data: the wall-clock fallback fires.
+            run.wallClock(1_000_000 + 2 * MIN + 2_000);
+            assertThat(run.raw()).extracting(a -> a.status).containsExactly("firing");
+            // Another metric name of the same group and window comes after all.
+            Observation second = metric("web-1", 0, NAMES[1], 1);
+            run.h.processElement(second, second.windowEnd - 1);
+            assertThat(run.raw()).extracting(a -> a.status).containsExactly("firing", "resolved");
+        }
+    }
+
     private static List<String> wallClockScenario(Run run) throws Exception {
         run.wallClock(1_000_000);
         run.window("web-1", 0);
