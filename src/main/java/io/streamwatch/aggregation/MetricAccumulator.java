@@ -188,7 +188,7 @@ public final class MetricAccumulator {
             Arrays.fill(out, Double.NaN);
             return out;
         }
-        new QuantileWalk(sketch, qs, out).run();
+        new QuantileWalk(sketch, count, qs, out).run();
         for (int i = 0; i < qs.length; i++) {
             out[i] = qs[i] == 0 ? min : qs[i] == 1 ? max : Math.max(min, Math.min(max, out[i]));
         }
@@ -202,7 +202,11 @@ public final class MetricAccumulator {
         private final double[] out;
         private final IndexMapping mapping;
 
-        /** The sketch's count of samples. */
+        /**
+         * The sketch's count of samples: the accumulator's count, which it always equals (see
+         * {@link #add(long, double, double, double, double[], long[])}), taken from there rather
+         * than summed over every bin once more.
+         */
         private final double total;
 
         /** Samples at or below the bins visited so far. */
@@ -211,11 +215,11 @@ public final class MetricAccumulator {
         /** The first rank not yet read. */
         private int next;
 
-        QuantileWalk(DDSketch sketch, double[] qs, double[] out) {
+        QuantileWalk(DDSketch sketch, long count, double[] qs, double[] out) {
             this.sketch = sketch;
             this.out = out;
             this.mapping = sketch.getIndexMapping();
-            this.total = sketch.getCount();
+            this.total = count;
             this.ranks = new double[qs.length];
             for (int i = 0; i < qs.length; i++) {
                 ranks[i] = qs[i] * (total - 1);
