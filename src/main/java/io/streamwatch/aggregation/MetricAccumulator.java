@@ -204,8 +204,8 @@ public final class MetricAccumulator {
 
         /**
          * The sketch's count of samples: the accumulator's count, which it always equals (see
-         * {@link #add(long, double, double, double, double[], long[])}), taken from there rather
-         * than summed over every bin once more.
+         * {@link MetricAccumulator#addDistribution}), taken from there rather than summed over
+         * every bin once more.
          */
         private final double total;
 

@@ -55,10 +55,10 @@ public final class Json {
     /**
      * Lends a factory's parsers one set of buffers, kept by the factory. Jackson's default keeps
      * them per thread, behind a soft reference in a thread-local: its look-up in the task thread's
-     * crowded thread-local map, once per record, was 2% of the job's CPU. A parser returns the
-     * buffers when it is closed, so a factory used by one thread at a time (a decoder per parallel
-     * instance) creates them once; should two threads share a factory, the second gets buffers of
-     * its own, which are dropped after use.
+     * crowded thread-local map, once per record, took up to 2% of the job's CPU. A parser returns
+     * the buffers when it is closed, so a factory used by one thread at a time (a decoder per
+     * parallel instance) creates them once; should two threads share a factory, the second gets
+     * buffers of its own, which are dropped after use.
      */
     static final class OneRecyclerPool implements RecyclerPool<BufferRecycler> {
         private static final long serialVersionUID = 1L;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -145,6 +146,13 @@ public final class BenchKafkaStreams {
         p.put(StreamsConfig.STATE_DIR_CONFIG, a.get("state-dir"));
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        // Streamwatch's transaction timeout (kafka.transaction_timeout in jobs-config), not
+        // Kafka Streams' 10 s for exactly-once: a commit that stalled that long on the shared
+        // machine had the coordinator abort the transaction and fence the producers, and the run
+        // never recovered (fenced again at every attempt, 45M of 60M records in).
+        p.put(
+                StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                (int) Duration.ofMinutes(10).toMillis());
 
         BenchStreamwatch.Watcher uncommitted =
                 new BenchStreamwatch.Watcher(
