@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,19 @@ import org.junit.jupiter.api.Test;
  * text of one would overwrite the other's.
  */
 class InputFactoryTest {
+    /** The point of the pool: one set of buffers, reused; a second only while the first is out. */
+    @Test
+    void thePoolLendsItsBuffersToOneAtATimeAndKeepsThem() {
+        Json.OneRecyclerPool pool = new Json.OneRecyclerPool();
+        BufferRecycler first = pool.acquirePooled();
+        BufferRecycler second = pool.acquirePooled();
+        assertThat(second).as("lent while the first is out").isNotSameAs(first);
+        pool.releasePooled(first);
+        assertThat(pool.acquirePooled()).as("after its return").isSameAs(first);
+        pool.releasePooled(first);
+        assertThat(pool.acquirePooled()).as("again").isSameAs(first);
+    }
+
     @Test
     void parsersOpenAtOnceKeepTheirOwnText() throws Exception {
         JsonFactory factory = Json.inputFactory();
