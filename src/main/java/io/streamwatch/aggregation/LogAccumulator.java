@@ -29,6 +29,14 @@ public class LogAccumulator {
 
     public LogAccumulator() {}
 
+    /**
+     * About how many bytes of heap this takes, for the window operator's budget: the counters, and
+     * about 600 B per pattern (its id, text, example and map node).
+     */
+    public long heapBytes() {
+        return 256 + 600L * patterns.size();
+    }
+
     /** Counts a message whose pattern is its masked form (no learned template). */
     public void add(int level, String message) {
         add(level, message, null, null);

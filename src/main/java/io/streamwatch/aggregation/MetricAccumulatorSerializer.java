@@ -47,6 +47,19 @@ import org.apache.flink.core.memory.DataOutputView;
  * empty bins costs one more byte, not one per bin. On 600 lognormal latencies the bins take about
  * 30% fewer bytes than DDSketch's own encoding of the same sketch.
  *
+ * <p>Format version 2 is an accumulator whose samples are still exact (no sketch yet, see {@link
+ * MetricAccumulator#EXACT_SAMPLES}); the empty accumulator is still written as version 1:
+ *
+ * <pre>
+ * byte     version (2)
+ * varlong  count
+ * double   sum, min, max
+ * double   each sample (count of them)
+ * </pre>
+ *
+ * The exact samples do not depend on any mapping, so a serializer of another accuracy reads and
+ * writes them the same.
+ *
  * <p>The version byte is per record, so a later format can still read records written by this one.
  * The class name of this serializer and of its {@link Snapshot} are written into checkpoints:
  * renaming or moving them breaks restores.
@@ -62,7 +75,21 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
     public static final MetricAccumulatorSerializer INSTANCE =
             new MetricAccumulatorSerializer(MetricAccumulator.RELATIVE_ACCURACY);
 
+    /** The record format of an accumulator with a sketch, and of an empty one. */
     static final byte VERSION = 1;
+
+    /** The record format of an accumulator with exact samples. */
+    static final byte EXACT_VERSION = 2;
+
+    /** The newest record format this build writes, recorded in the {@link Snapshot}. */
+    static final int FORMAT = EXACT_VERSION;
+
+    /**
+     * Exact samples a record may hold: more than this build keeps ({@link
+     * MetricAccumulator#EXACT_SAMPLES}), so a later build may keep more, but a corrupt count cannot
+     * allocate the heap away.
+     */
+    private static final int MAX_EXACT_READ = 1 << 16;
 
     /** The relative accuracy of the logarithmic mapping whose bin indexes the bytes hold. */
     private final double relativeAccuracy;
@@ -129,7 +156,8 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
 
     @Override
     public void serialize(MetricAccumulator acc, DataOutputView out) throws IOException {
-        out.writeByte(VERSION);
+        boolean exact = acc.isExact() && !acc.isEmpty();
+        out.writeByte(exact ? EXACT_VERSION : VERSION);
         writeVarLong(out, acc.getCount());
         if (acc.isEmpty()) {
             return;
@@ -137,6 +165,13 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
         out.writeDouble(acc.getSum());
         out.writeDouble(acc.getMin());
         out.writeDouble(acc.getMax());
+        if (exact) {
+            double[] samples = acc.exactSamples();
+            for (int i = 0; i < acc.getCount(); i++) {
+                out.writeDouble(samples[i]);
+            }
+            return;
+        }
         // With RocksDB this runs on every record: the bins go through a byte array in one call
         // rather than a virtual call per byte (about 20% less time for a get-add-put).
         DDSketch sketch = acc.sketch();
@@ -164,7 +199,7 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
     public MetricAccumulator deserialize(MetricAccumulator reuse, DataInputView in)
             throws IOException {
         int version = in.readByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != EXACT_VERSION) {
             throw new IOException("Unknown MetricAccumulator format version " + version);
         }
         reuse.clear();
@@ -172,9 +207,20 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
         if (count == 0) {
             return reuse;
         }
+        if (version == EXACT_VERSION && count > MAX_EXACT_READ) {
+            throw new IOException("Corrupt MetricAccumulator: " + count + " exact samples");
+        }
         double sum = in.readDouble();
         double min = in.readDouble();
         double max = in.readDouble();
+        if (version == EXACT_VERSION) {
+            double[] samples = new double[(int) count];
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = in.readDouble();
+            }
+            reuse.setExact(count, sum, min, max, samples);
+            return reuse;
+        }
         long length = readVarLong(in);
         if (length > Integer.MAX_VALUE) {
             throw new IOException("Corrupt MetricAccumulator: bins length " + length);
@@ -383,9 +429,11 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
      * <p>Snapshot versions: 3 is what releases before this one wrote (a {@code
      * SimpleTypeSerializerSnapshot}: no content); it stands for format 1, logarithmic mapping,
      * accuracy {@value #UNVERSIONED_ACCURACY}, the only configuration those releases had. 4 writes
-     * the three values. On restore, the same values are compatible as is; another accuracy needs a
-     * migration (the restored serializer reads the old bins with the old mapping, see the class
-     * doc); another mapping kind or a newer record format cannot be read and fails the restore.
+     * the three values (format 2 since exact samples: its records are of version 1 or 2). On
+     * restore, the same values or an older format are compatible as is (each record says its
+     * version); another accuracy needs a migration (the restored serializer reads the old bins with
+     * the old mapping, see the class doc); another mapping kind or a newer record format cannot be
+     * read and fails the restore, with the reason.
      */
     public static final class Snapshot implements TypeSerializerSnapshot<MetricAccumulator> {
 
@@ -399,7 +447,7 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
 
         static final String LOGARITHMIC = "logarithmic";
 
-        private int format = VERSION;
+        private int format = FORMAT;
         private String mappingKind = LOGARITHMIC;
         private double relativeAccuracy = UNVERSIONED_ACCURACY;
 
@@ -448,14 +496,16 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
             format = in.readInt();
             mappingKind = in.readUTF();
             relativeAccuracy = in.readDouble();
-            if (format != VERSION || !LOGARITHMIC.equals(mappingKind)) {
+            if (format < VERSION || format > FORMAT || !LOGARITHMIC.equals(mappingKind)) {
                 throw new IOException(
                         "MetricAccumulator state was written in format "
                                 + format
                                 + " with a "
                                 + mappingKind
-                                + " mapping; this build reads only format "
+                                + " mapping; this build reads formats "
                                 + VERSION
+                                + " to "
+                                + FORMAT
                                 + " with a "
                                 + LOGARITHMIC
                                 + " mapping (restore with the release that wrote it)");
@@ -478,8 +528,9 @@ public final class MetricAccumulatorSerializer extends TypeSerializer<MetricAccu
         @Override
         public TypeSerializerSchemaCompatibility<MetricAccumulator> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<MetricAccumulator> oldSnapshot) {
+            // Records carry their own format version: this build reads every older one as is.
             if (!(oldSnapshot instanceof Snapshot old)
-                    || old.format != format
+                    || old.format > format
                     || !mappingKind.equals(old.mappingKind)) {
                 return TypeSerializerSchemaCompatibility.incompatible();
             }

@@ -381,6 +381,7 @@ public final class StreamwatchJob {
                         new LogAggregateFunction(),
                         new LogWindowFunction(p.name(), p.groupBy(), p.topPatterns()),
                         TypeInformation.of(LogAccumulator.class),
+                        acc -> WindowAggregateOperator.ENTRY_BYTES + acc.heapBytes(),
                         TypeInformation.of(LogAggregate.class))
                 .uid("window-" + p.name());
     }
@@ -396,6 +397,7 @@ public final class StreamwatchJob {
                         new MetricAggregateFunction(),
                         new MetricWindowFunction(p.name(), p.groupBy()),
                         TypeInformation.of(MetricAccumulator.class),
+                        acc -> WindowAggregateOperator.ENTRY_BYTES + acc.heapBytes(),
                         TypeInformation.of(MetricAggregate.class))
                 .uid("window-" + p.name());
     }
@@ -412,6 +414,7 @@ public final class StreamwatchJob {
             AggregateFunction<IN, ACC, ACC> aggregate,
             ProcessWindowFunction<ACC, OUT, String, TimeWindow> function,
             TypeInformation<ACC> accumulatorType,
+            WindowAggregateOperator.Weigher<ACC> heapBytes,
             TypeInformation<OUT> outputType) {
         String name = "Aggregate " + p.name() + " " + describe(p.window());
         if (p.allowedLateness().isZero()) {
@@ -422,6 +425,7 @@ public final class StreamwatchJob {
                     aggregate,
                     function,
                     accumulatorType,
+                    heapBytes,
                     outputType,
                     name);
         }

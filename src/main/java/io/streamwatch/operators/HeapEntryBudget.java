@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.annotation.VisibleForTesting;
 
 /**
- * How many window accumulators the {@link WindowAggregateOperator}s of one job may keep on the heap
- * of one TaskManager, together: a pool they draw from in chunks and give back to.
+ * How much heap the window accumulators of the {@link WindowAggregateOperator}s of one job may take
+ * in one TaskManager, together: a pool of bytes (as each entry's {@link
+ * WindowAggregateOperator.Weigher} counts them) that they draw from in chunks and give back to.
  *
  * <p>Why a pool: a TaskManager runs several window subtasks (every pipeline, every slot), and their
  * needs differ by orders of magnitude: the log pipeline holds a hundred services, the metric
@@ -14,32 +15,32 @@ import org.apache.flink.annotation.VisibleForTesting;
  * pool, the bound on the heap the accumulators take as a whole is the same, and a subtask that
  * needs more takes what the others do not use.
  *
+ * <p>Why bytes rather than entries: a metric key with a few samples takes about 300 bytes, one with
+ * a sketch about 2 KB. Counted as entries of an assumed size, the pool either let a million small
+ * keys spill (assuming 4 KB each) or could let sketches outgrow the heap.
+ *
  * <p>The pool is per class loader, that is per job and TaskManager (Flink loads a job's classes in
  * a class loader of its own). Subtasks take and give in chunks, so the shared counter is touched
- * about once per thousand new keys, not per record.
+ * about once per few hundred new keys, not per record.
  */
 final class HeapEntryBudget {
-    /** Entries taken from the pool or given back at once. */
-    static final int CHUNK = 1024;
+    /** A quarter of the heap: the rest is for everything else the TaskManager keeps there. */
+    private static final int SHARE_OF_HEAP = 4;
 
-    /**
-     * Heap bytes per accumulator the pool assumes: a metric key's entry (sketch with a few samples,
-     * key, map entry) measured 0.9 KB with one sample and 2.2 KB with a hundred; four times one KB
-     * leaves the other three quarters of the heap to everything else.
-     */
-    static final long BYTES_PER_ENTRY = 4 * 1024;
-
-    /** Entries every subtask may hold whatever the pool has left, so none starves. */
-    static final int GUARANTEED = 10_000;
+    /** What each window subtask may hold whatever the pool has left, so none starves: 8 MB. */
+    static final long GUARANTEED = 8L << 20;
 
     private static final HeapEntryBudget SHARED =
-            new HeapEntryBudget(Runtime.getRuntime().maxMemory() / BYTES_PER_ENTRY);
+            new HeapEntryBudget(Runtime.getRuntime().maxMemory() / SHARE_OF_HEAP, 64 << 10);
 
     private final AtomicLong free;
+    private final long chunk;
 
+    /** A pool of {@code total}, lent in chunks of {@code chunk}. */
     @VisibleForTesting
-    HeapEntryBudget(long entries) {
-        this.free = new AtomicLong(entries);
+    HeapEntryBudget(long total, long chunk) {
+        this.free = new AtomicLong(total);
+        this.chunk = chunk;
     }
 
     /** The pool of this job in this JVM. */
@@ -47,11 +48,16 @@ final class HeapEntryBudget {
         return SHARED;
     }
 
-    /** Takes {@code n} entries from the pool; false, taking nothing, if it has fewer left. */
-    boolean take(int n) {
+    /** What {@link #take} takes at once. */
+    long chunk() {
+        return chunk;
+    }
+
+    /** Takes a chunk from the pool; false, taking nothing, if it has less left. */
+    boolean take() {
         long left = free.get();
-        while (left >= n) {
-            if (free.compareAndSet(left, left - n)) {
+        while (left >= chunk) {
+            if (free.compareAndSet(left, left - chunk)) {
                 return true;
             }
             left = free.get();
@@ -59,7 +65,7 @@ final class HeapEntryBudget {
         return false;
     }
 
-    /** Gives {@code n} entries back. */
+    /** Gives {@code n} back. */
     void give(long n) {
         free.addAndGet(n);
     }

@@ -1,5 +1,6 @@
 package io.streamwatch.operators;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,9 +61,10 @@ import org.apache.flink.util.OutputTag;
  *       backend keeps state off the heap (RocksDB), the heap is spilled: every entry is written to
  *       state and dropped, and later records of those windows are folded into fresh entries that
  *       are merged into the state at the next checkpoint or spill. Such a window is emitted by
- *       iterating its keys in the state backend. How many it may hold: a fixed number (tests), or
- *       {@link HeapEntryBudget#GUARANTEED} plus what it takes from the pool that all window
- *       subtasks of the job in this TaskManager share ({@link HeapEntryBudget}).
+ *       iterating its keys in the state backend. How much it may hold is counted in the heap bytes
+ *       the {@link Weigher} says each entry takes: a fixed bound (tests), or {@link
+ *       HeapEntryBudget#GUARANTEED} plus what it takes from the pool that all window subtasks of
+ *       the job in this TaskManager share ({@link HeapEntryBudget}).
  * </ul>
  *
  * <p>A record whose window the watermark has passed goes to {@code lateData}. There is no allowed
@@ -86,8 +88,11 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     private final TypeInformation<ACC> accumulatorType;
     private final OutputTag<IN> lateData;
 
-    /** Accumulators on the heap at most, or 0 for the shared pool ({@link HeapEntryBudget}). */
-    private final int configuredMaxEntries;
+    /** What an entry weighs, in the unit of the bounds below. */
+    private final Weigher<ACC> weigher;
+
+    /** What the entries on the heap may weigh at most, or 0 for the shared pool. */
+    private final long configuredMaxWeight;
 
     private final Duration slice;
     private final Duration turn;
@@ -95,9 +100,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     /** The shared pool, or null: a fixed bound, or heap state (which never spills). */
     private transient HeapEntryBudget budget;
 
-    /**
-     * Entries on the heap allowed now: the fixed bound, or the guaranteed ones plus those taken.
-     */
+    /** Weight on the heap allowed now: the fixed bound, or the guaranteed plus what was taken. */
     private transient long allowed;
 
     /** What this subtask may always hold when it draws on the pool. */
@@ -105,7 +108,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
 
     // A pool of the test's own instead of the shared one, and its guarantee (see usePool).
     private transient HeapEntryBudget testPool;
-    private transient int testGuaranteed;
+    private transient long testGuaranteed;
     private transient MailboxExecutor mailbox;
     private transient InternalValueState<String, TimeWindow, ACC> state;
     private transient CheckpointedWatermark checkpointedWatermark;
@@ -116,6 +119,9 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     private transient TreeMap<Long, Pane<ACC>> open;
 
     private transient int entries;
+
+    /** What the entries on the heap weigh together. */
+    private transient long weight;
 
     /** The watermark: the highest seen, restored included. */
     private transient long watermark;
@@ -144,7 +150,8 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
             ProcessWindowFunction<ACC, OUT, String, TimeWindow> function,
             TypeInformation<ACC> accumulatorType,
             OutputTag<IN> lateData,
-            int maxEntries,
+            Weigher<ACC> weigher,
+            long maxWeight,
             Duration slice,
             Duration turn) {
         super(function);
@@ -155,7 +162,8 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         this.aggregate = aggregate;
         this.accumulatorType = accumulatorType;
         this.lateData = lateData;
-        this.configuredMaxEntries = maxEntries;
+        this.weigher = weigher;
+        this.configuredMaxWeight = maxWeight;
         this.slice = slice;
         this.turn = turn;
     }
@@ -171,6 +179,7 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
             AggregateFunction<IN, ACC, ACC> aggregate,
             ProcessWindowFunction<ACC, OUT, String, TimeWindow> function,
             TypeInformation<ACC> accumulatorType,
+            Weigher<ACC> heapBytes,
             TypeInformation<OUT> outputType,
             String name) {
         return input.transform(
@@ -182,12 +191,29 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
                         aggregate,
                         function,
                         accumulatorType,
+                        heapBytes,
                         0,
                         TimerSlicer.SLICE,
                         TimerSlicer.TURN));
     }
 
-    /** The operator alone, for test harnesses. */
+    /**
+     * What one key's entry of one window takes on the heap, for the budget: the accumulator, plus
+     * {@link #ENTRY_BYTES} for the key, the map's node and the entry. Called on every record, so it
+     * must be cheap: an estimate from a field or two, not a walk over the object.
+     */
+    @FunctionalInterface
+    public interface Weigher<ACC> extends Serializable {
+        long weigh(ACC accumulator);
+    }
+
+    /** Heap bytes of an entry besides its accumulator: key string, map node, entry. */
+    public static final int ENTRY_BYTES = 160;
+
+    /**
+     * The operator alone, for test harnesses: {@code maxWeight} bounds what the heap entries weigh
+     * by {@code weigher} (0: the shared pool).
+     */
     @VisibleForTesting
     static <IN, ACC, OUT> WindowAggregateOperator<IN, ACC, OUT> create(
             WindowAssigner<Object, TimeWindow> assigner,
@@ -195,11 +221,20 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
             AggregateFunction<IN, ACC, ACC> aggregate,
             ProcessWindowFunction<ACC, OUT, String, TimeWindow> function,
             TypeInformation<ACC> accumulatorType,
-            int maxEntries,
+            Weigher<ACC> weigher,
+            long maxWeight,
             Duration slice,
             Duration turn) {
         return new WindowAggregateOperator<>(
-                assigner, aggregate, function, accumulatorType, lateData, maxEntries, slice, turn);
+                assigner,
+                aggregate,
+                function,
+                accumulatorType,
+                lateData,
+                weigher,
+                maxWeight,
+                slice,
+                turn);
     }
 
     @Override
@@ -225,11 +260,12 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         stateOffHeap = getKeyedStateBackend().isSafeToReuseKVState();
         HeapEntryBudget pool = testPool != null ? testPool : HeapEntryBudget.shared();
         guaranteed = testPool != null ? testGuaranteed : HeapEntryBudget.GUARANTEED;
-        budget = configuredMaxEntries > 0 || !stateOffHeap ? null : pool;
-        allowed = configuredMaxEntries > 0 ? configuredMaxEntries : guaranteed;
+        budget = configuredMaxWeight > 0 || !stateOffHeap ? null : pool;
+        allowed = configuredMaxWeight > 0 ? configuredMaxWeight : guaranteed;
         checkpointedWatermark = CheckpointedWatermark.register(context.getOperatorStateStore());
         open = new TreeMap<>();
         entries = 0;
+        weight = 0;
         watermark = Long.MIN_VALUE;
         emittedWatermark = Long.MIN_VALUE;
         if (context.isRestored()) {
@@ -246,19 +282,29 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
                 this.<String>getKeyedStateBackend().<TimeWindow>getKeysAndNamespaces(STATE_NAME)) {
             keys.forEach(stored::add);
         }
-        boolean spill = stateOffHeap && !room(stored.size());
+        boolean spilled = false;
         for (Tuple2<String, TimeWindow> kw : stored) {
             Pane<ACC> pane = pane(kw.f1);
-            if (spill) {
+            if (spilled) {
                 pane.spilled = true;
                 continue;
             }
             setCurrentKey(kw.f0);
             state.setCurrentNamespace(kw.f1);
-            Entry<ACC> e = new Entry<>(state.value());
+            ACC acc = state.value();
+            long w = weigher.weigh(acc);
+            if (stateOffHeap && !room(weight + w)) {
+                // The rest stays in the state; what was loaded goes back (it is there already).
+                spill();
+                spilled = true;
+                pane.spilled = true;
+                continue;
+            }
+            Entry<ACC> e = new Entry<>(acc);
             e.persisted = true;
             pane.entries.put(kw.f0, e);
             entries++;
+            weight += w;
         }
     }
 
@@ -313,15 +359,22 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         Pane<ACC> pane = open.get(w.maxTimestamp());
         Entry<ACC> e = pane == null ? null : pane.entries.get(key);
         if (e == null) {
-            if (entries >= allowed && stateOffHeap && !room(entries + 1)) {
+            ACC acc = aggregate.add(value, aggregate.createAccumulator());
+            long added = weigher.weigh(acc);
+            if (weight + added > allowed && stateOffHeap && !room(weight + added)) {
                 spill();
             }
             pane = pane(w);
-            e = new Entry<>(aggregate.createAccumulator());
+            e = new Entry<>(acc);
             pane.entries.put(key, e);
             entries++;
+            weight += added;
+        } else {
+            // An entry that grows past the bound is caught at the next new one.
+            long before = weigher.weigh(e.accumulator);
+            e.accumulator = aggregate.add(value, e.accumulator);
+            weight += weigher.weigh(e.accumulator) - before;
         }
-        e.accumulator = aggregate.add(value, e.accumulator);
         e.dirty = true;
     }
 
@@ -407,9 +460,10 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         // Off the heap before it is emitted: a checkpoint between two slices holds only the
         // entries not emitted yet.
         entryWalk.remove();
-        entries--;
-        giveBackSpare();
         Entry<ACC> e = next.getValue();
+        entries--;
+        weight -= weigher.weigh(e.accumulator);
+        giveBackSpare();
         emit(next.getKey(), w, e.accumulator);
         if (e.persisted) {
             setCurrentKey(next.getKey());
@@ -466,11 +520,12 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
             setCurrentKey(kv.getKey());
             state.setCurrentNamespace(pane.window);
             if (pane.spilled) {
+                entries--;
+                weight -= weigher.weigh(e.accumulator);
                 ACC stored = state.value();
                 state.update(
                         stored == null ? e.accumulator : aggregate.merge(stored, e.accumulator));
                 it.remove();
-                entries--;
             } else {
                 state.update(
                         stateOffHeap ? e.accumulator : accumulatorSerializer.copy(e.accumulator));
@@ -484,23 +539,24 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     private void spill() throws Exception {
         for (Pane<ACC> pane : open.values()) {
             write(pane);
-            entries -= pane.entries.size();
             pane.entries.clear();
             pane.spilled = true;
         }
+        entries = 0;
+        weight = 0;
         giveBackSpare();
     }
 
     /**
-     * Whether the heap may hold {@code needed} entries, taking from the shared pool what is
-     * missing; false if the pool has not enough left (or the bound is fixed).
+     * Whether the heap may hold entries of weight {@code needed}, taking from the shared pool what
+     * is missing; false if the pool has not enough left (or the bound is fixed).
      */
     private boolean room(long needed) {
         while (needed > allowed) {
-            if (budget == null || !budget.take(HeapEntryBudget.CHUNK)) {
+            if (budget == null || !budget.take()) {
                 return false;
             }
-            allowed += HeapEntryBudget.CHUNK;
+            allowed += budget.chunk();
         }
         return true;
     }
@@ -510,10 +566,10 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         if (budget == null) {
             return;
         }
-        while (allowed - HeapEntryBudget.CHUNK >= guaranteed
-                && entries + 2L * HeapEntryBudget.CHUNK <= allowed) {
-            budget.give(HeapEntryBudget.CHUNK);
-            allowed -= HeapEntryBudget.CHUNK;
+        long chunk = budget.chunk();
+        while (allowed - chunk >= guaranteed && weight + 2 * chunk <= allowed) {
+            budget.give(chunk);
+            allowed -= chunk;
         }
     }
 
@@ -531,11 +587,11 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     }
 
     /**
-     * Draws on {@code pool} instead of the shared one, with {@code guaranteed} entries of its own;
+     * Draws on {@code pool} instead of the shared one, with {@code guaranteed} weight of its own;
      * before the operator's state is initialized. The bound must have been 0 (the pool) at create.
      */
     @VisibleForTesting
-    void usePool(HeapEntryBudget pool, int guaranteed) {
+    void usePool(HeapEntryBudget pool, long guaranteed) {
         this.testPool = pool;
         this.testGuaranteed = guaranteed;
     }
@@ -544,6 +600,12 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
     @VisibleForTesting
     int heapEntries() {
         return entries;
+    }
+
+    /** What the accumulators on the heap weigh now, for tests. */
+    @VisibleForTesting
+    long heapWeight() {
+        return weight;
     }
 
     /** One key's accumulator in one window. */

@@ -7,6 +7,7 @@ import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.store.Store;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
@@ -84,17 +85,31 @@ class MetricAccumulatorSerializerTest extends SerializerTestBase<MetricAccumulat
         return acc;
     }
 
-    /** Equal exact figures (bit for bit) and equal bins, zero count included. */
+    /**
+     * Equal exact figures (bit for bit), both exact with the same samples or both sketched with
+     * equal bins, zero count included.
+     */
     static boolean sameContent(MetricAccumulator a, MetricAccumulator b) {
-        return a.getCount() == b.getCount()
-                && Double.compare(a.getSum(), b.getSum()) == 0
-                && Double.compare(a.getMin(), b.getMin()) == 0
-                && Double.compare(a.getMax(), b.getMax()) == 0
-                && bins(a.sketch().getNegativeValueStore())
+        boolean figures =
+                a.getCount() == b.getCount()
+                        && Double.compare(a.getSum(), b.getSum()) == 0
+                        && Double.compare(a.getMin(), b.getMin()) == 0
+                        && Double.compare(a.getMax(), b.getMax()) == 0
+                        && a.isExact() == b.isExact();
+        if (!figures || a.isExact()) {
+            return figures && sortedSamples(a).equals(sortedSamples(b));
+        }
+        return bins(a.sketch().getNegativeValueStore())
                         .equals(bins(b.sketch().getNegativeValueStore()))
                 && bins(a.sketch().getPositiveValueStore())
                         .equals(bins(b.sketch().getPositiveValueStore()))
                 && a.sketch().getCount() == b.sketch().getCount();
+    }
+
+    static String sortedSamples(MetricAccumulator acc) {
+        double[] samples = Arrays.copyOf(acc.exactSamples(), (int) acc.getCount());
+        Arrays.sort(samples);
+        return Arrays.toString(samples);
     }
 
     static List<String> bins(Store store) {
@@ -220,7 +235,9 @@ class MetricAccumulatorSerializerTest extends SerializerTestBase<MetricAccumulat
         assertThat(serialize(new MetricAccumulator())).containsExactly(1, 0);
 
         // 1.0 is bin 0, 2.0 and -2.0 are bin 34, 0.0 is the zero count.
-        byte[] bytes = serialize(of(1.0, 2.0, 2.0, -2.0, 0.0));
+        MetricAccumulator sketched = of(1.0, 2.0, 2.0, -2.0, 0.0);
+        sketched.sketch();
+        byte[] bytes = serialize(sketched);
         DataOutputSerializer expected = new DataOutputSerializer(64);
         expected.writeByte(1); // version
         expected.writeByte(5); // count
@@ -234,11 +251,55 @@ class MetricAccumulatorSerializerTest extends SerializerTestBase<MetricAccumulat
         assertThat(bytes).containsExactly(expected.getCopyOfBuffer());
     }
 
+    /** Pins the version-2 bytes (exact samples), as above. */
+    @Test
+    void exactFormatIsStable() throws IOException {
+        DataOutputSerializer expected = new DataOutputSerializer(64);
+        expected.writeByte(2); // version
+        expected.writeByte(3); // count
+        expected.writeDouble(1.5); // sum
+        expected.writeDouble(-2.0); // min
+        expected.writeDouble(2.5); // max
+        expected.writeDouble(1.0); // the samples
+        expected.writeDouble(2.5);
+        expected.writeDouble(-2.0);
+        assertThat(serialize(of(1.0, 2.5, -2.0))).containsExactly(expected.getCopyOfBuffer());
+    }
+
+    /**
+     * Exact samples round-trip as exact samples, and a restored accumulator goes on as one that
+     * never left: exact up to the limit, then a sketch of every sample.
+     */
+    @Test
+    void exactSamplesRoundTripAndGoOnIntoASketch() throws IOException {
+        int limit = MetricAccumulator.EXACT_SAMPLES;
+        double[] values = MetricAccumulatorTest.lognormal(new Random(21), 3 * limit);
+        MetricAccumulator first = of(Arrays.copyOf(values, limit - 1));
+        MetricAccumulator restored = deserialize(serialize(first));
+        assertThat(restored.isExact()).isTrue();
+        assertThat(sameContent(first, restored)).isTrue();
+        restored.add(values[limit - 1]);
+        assertThat(restored.isExact()).isTrue();
+        for (int i = limit; i < values.length; i++) {
+            restored.add(values[i]);
+        }
+        assertThat(restored.isExact()).isFalse();
+        assertThat(restored.getCount()).isEqualTo(values.length);
+        MetricAccumulator all = of(values);
+        assertThat(bins(restored.sketch().getPositiveValueStore()))
+                .isEqualTo(bins(all.sketch().getPositiveValueStore()));
+        MetricAccumulatorTest.assertAccurate("restored exact", values, restored);
+    }
+
     @Test
     void rejectsUnknownVersionAndCorruptBins() {
-        assertThatThrownBy(() -> deserialize(new byte[] {2, 0}))
+        assertThatThrownBy(() -> deserialize(new byte[] {3, 0}))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("version 2");
+                .hasMessageContaining("version 3");
+        // exact samples: a count no build keeps exactly
+        assertThatThrownBy(() -> deserialize(new byte[] {2, (byte) 0x80, (byte) 0x80, 0x10}))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("exact samples");
         // count 1, but a positive bin of count 2
         assertThatThrownBy(() -> deserialize(withBins(4, 0, 1, 0, 2)))
                 .isInstanceOf(IOException.class)

@@ -123,11 +123,29 @@ class MetricAccumulatorStateFormatTest {
                 .isTrue();
     }
 
+    /**
+     * A snapshot of format 1, as the build before exact samples wrote: its records are all of
+     * version 1, which this build reads, so the state is compatible as is (no migration).
+     */
+    @Test
+    void snapshotOfTheFormatBeforeExactSamplesIsCompatibleAsIs() throws IOException {
+        TypeSerializerSnapshot<MetricAccumulator> restored =
+                read(versionedSnapshot(1, "logarithmic", 0.01));
+
+        assertThat(compatibility(restored).isCompatibleAsIs()).isTrue();
+        MetricAccumulator acc =
+                restored.restoreSerializer()
+                        .deserialize(
+                                new DataInputDeserializer(
+                                        resource("metric-accumulator-record-v1.bin")));
+        assertThat(acc.getCount()).isEqualTo(1000);
+    }
+
     @Test
     void snapshotsThatCannotBeReadFailTheRestoreWithTheReason() {
-        assertThatThrownBy(() -> read(versionedSnapshot(2, "logarithmic", 0.01)))
+        assertThatThrownBy(() -> read(versionedSnapshot(3, "logarithmic", 0.01)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("format 2");
+                .hasMessageContaining("format 3");
         assertThatThrownBy(() -> read(versionedSnapshot(1, "cubic", 0.01)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("cubic");

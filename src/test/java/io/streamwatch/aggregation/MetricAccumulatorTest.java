@@ -272,6 +272,7 @@ class MetricAccumulatorTest {
     @Test
     void hugeDynamicRangeCollapsesValuesNearZero() {
         MetricAccumulator acc = accumulate(new double[] {1, 1e30, 2e30});
+        acc.sketch(); // three samples are exact until the sketch is made
         assertThat(acc.quantile(0.25)).as("rank 0: the sample 1").isGreaterThan(1e10);
         assertThat(acc.quantile(0.5)).isCloseTo(1e30, within(1e28));
         assertThat(acc.quantile(0)).as("min stays exact").isEqualTo(1);
@@ -314,6 +315,7 @@ class MetricAccumulatorTest {
             if (round % 7 == 0) {
                 acc.merge(accumulate(pareto(random, 1 + random.nextInt(100))));
             }
+            acc.sketch(); // up to 32 samples would still be exact
             for (double[] qs : qLists) {
                 double[] got = acc.quantiles(qs);
                 for (int i = 0; i < qs.length; i++) {
@@ -333,6 +335,82 @@ class MetricAccumulatorTest {
             }
         }
         assertThat(new MetricAccumulator().quantiles(QUANTILES)).containsOnly(Double.NaN);
+    }
+
+    /**
+     * Up to {@value MetricAccumulator#EXACT_SAMPLES} samples, added one by one or merged, stay
+     * exact and their quantiles are the samples themselves; the next sample makes the sketch, which
+     * then holds them all. The expected quantiles are the test's own: the sample at the lower rank.
+     */
+    @Test
+    void fewSamplesAreExactAndTheirQuantilesTheSamplesThemselves() {
+        Random random = new Random(12);
+        int limit = MetricAccumulator.EXACT_SAMPLES;
+        double[] qs = {0, 0.25, 0.5, 0.9, 0.95, 0.99, 1};
+        for (int round = 0; round < 300; round++) {
+            int n = 1 + random.nextInt(limit);
+            double[] values = round % 2 == 0 ? signedWithZeros(random, n) : pareto(random, n);
+            MetricAccumulator acc;
+            if (round % 3 == 0) {
+                int cut = random.nextInt(n + 1);
+                acc = accumulate(Arrays.copyOfRange(values, 0, cut));
+                acc.merge(accumulate(Arrays.copyOfRange(values, cut, n)));
+            } else {
+                acc = accumulate(values);
+            }
+            assertThat(acc.isExact()).as("round %d, n %d", round, n).isTrue();
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            double[] got = acc.quantiles(qs);
+            for (int i = 0; i < qs.length; i++) {
+                assertThat(got[i])
+                        .as("round %d, n %d, q %s", round, n, qs[i])
+                        .isEqualTo(sorted[(int) Math.floor(qs[i] * (n - 1))]);
+            }
+            assertThat(acc.getCount()).isEqualTo(n);
+            assertThat(acc.getMin()).isEqualTo(sorted[0]);
+            assertThat(acc.getMax()).isEqualTo(sorted[n - 1]);
+        }
+
+        double[] more = lognormal(random, limit + 1);
+        MetricAccumulator acc = accumulate(Arrays.copyOf(more, limit));
+        assertThat(acc.isExact()).isTrue();
+        int exactBytes = acc.heapBytes();
+        acc.add(more[limit]);
+        assertThat(acc.isExact()).as("one sample more makes the sketch").isFalse();
+        assertThat(acc.sketch().getCount()).isEqualTo(limit + 1.0);
+        assertThat(exactBytes).isLessThan(acc.heapBytes());
+        assertAccurate("exact then sketch", more, acc);
+        assertThat(new MetricAccumulator().heapBytes())
+                .as("an empty accumulator is small")
+                .isLessThan(100);
+    }
+
+    /**
+     * Merging exact samples into more than the limit, or a sketch into exact samples (and the other
+     * way), makes a sketch that holds every sample of both sides.
+     */
+    @Test
+    void mergesBeyondTheLimitMakeASketchOfAllSamples() {
+        Random random = new Random(13);
+        int limit = MetricAccumulator.EXACT_SAMPLES;
+        double[] values = lognormal(random, 3 * limit);
+        double[][] splits = {
+            {limit - 1, limit - 1}, {limit, 1}, {1, 2 * limit}, {2 * limit, 3}, {limit, limit}
+        };
+        for (double[] split : splits) {
+            int a = (int) split[0];
+            int b = (int) split[1];
+            MetricAccumulator left = accumulate(Arrays.copyOfRange(values, 0, a));
+            MetricAccumulator right = accumulate(Arrays.copyOfRange(values, a, a + b));
+            MetricAccumulator merged = left.merge(right);
+            double[] both = Arrays.copyOfRange(values, 0, a + b);
+            assertThat(merged.isExact()).as("%d + %d", a, b).isEqualTo(a + b <= limit);
+            assertThat(merged.getCount()).isEqualTo(a + b);
+            assertThat(right.getCount()).as("the other side is left as it was").isEqualTo(b);
+            assertAccurate(a + " + " + b, both, merged);
+            assertThat(merged.sketch().getCount()).isEqualTo((double) (a + b));
+        }
     }
 
     @Test

@@ -189,6 +189,7 @@ class AbsenceAfterWatermarkJumpTest {
                         new Count(),
                         new Format(),
                         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                        acc -> 1,
                         1000,
                         TimerSlicer.SLICE,
                         TimerSlicer.TURN);

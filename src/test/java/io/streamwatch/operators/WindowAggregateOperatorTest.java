@@ -271,8 +271,8 @@ class WindowAggregateOperatorTest {
      */
     @Test
     void subtasksShareOnePoolOfHeapEntries() throws Exception {
-        int chunk = HeapEntryBudget.CHUNK;
-        HeapEntryBudget pool = new HeapEntryBudget(2 * chunk);
+        int chunk = 1024;
+        HeapEntryBudget pool = new HeapEntryBudget(2 * chunk, chunk);
         var busy = pooledHarness(pool, 1000);
         var quiet = pooledHarness(pool, 1000);
         busy.open();
@@ -308,6 +308,54 @@ class WindowAggregateOperatorTest {
         busy.close();
         quiet.close();
         assertThat(pool.free()).isEqualTo(2 * chunk);
+    }
+
+    /**
+     * The bound counts what the entries weigh, not how many there are: here an entry weighs its
+     * record count. Growing entries fill the bound without a new key; the next new key that does
+     * not fit spills them (on RocksDB), and a window emitted in part from the heap and in part from
+     * the state still counts every record once. The weight goes back to zero when all is emitted.
+     */
+    @Test
+    void theHeapBoundCountsWhatEntriesWeigh() throws Exception {
+        WindowAggregateOperator<String, long[], String> op =
+                WindowAggregateOperator.create(
+                        tumbling(),
+                        LATE,
+                        new CountAndSum(),
+                        new Format(),
+                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                        acc -> acc[0],
+                        10,
+                        Duration.ZERO,
+                        Duration.ofHours(1));
+        try (var h = harness(op, 128, 1, 0)) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.open();
+            for (int i = 0; i < 5; i++) {
+                record(h, "a,1", 1_000);
+            }
+            for (int i = 0; i < 4; i++) {
+                record(h, "b,2", 1_000);
+            }
+            record(h, "c,3", 1_000);
+            assertThat(op.heapWeight()).isEqualTo(10);
+            assertThat(op.heapEntries()).as("three keys weighing 10: all fit").isEqualTo(3);
+            record(h, "a,1", 1_000);
+            assertThat(op.heapEntries()).as("a grew; nothing new yet").isEqualTo(3);
+            record(h, "d,4", 1_000);
+            assertThat(op.heapEntries()).as("d did not fit: the rest spilled").isEqualTo(1);
+            assertThat(op.heapWeight()).isEqualTo(1);
+            record(h, "a,1", 1_000);
+            assertThat(op.heapWeight()).isEqualTo(2);
+
+            h.processWatermark(new Watermark(SIZE - 1));
+            runMails(h);
+
+            assertThat(values(h))
+                    .containsExactlyInAnyOrder("a@0:7:7", "b@0:4:8", "c@0:1:3", "d@0:1:4");
+            assertThat(op.heapWeight()).isZero();
+        }
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, String, String> pooledHarness(
@@ -430,6 +478,8 @@ class WindowAggregateOperatorTest {
                 new CountAndSum(),
                 new Format(),
                 PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                // Each entry weighs one: the bounds of these tests count entries.
+                acc -> 1,
                 maxEntries,
                 Duration.ZERO,
                 turn);
