@@ -45,19 +45,43 @@ import org.apache.flink.api.common.state.MapState;
  * changes an entry and then fails before writing it leaves the copy as it was.
  */
 final class AlertStore {
+    /** Slots of the smallest copy: a few MB at most, whatever the number of keys. */
+    static final int MIN_SLOTS = 1 << 15;
+
     /**
-     * Slots of the copy, in pairs (two-way set-associative: with one slot per set, about one entry
-     * in twenty collided with another of the same subtask at a thousand groups, and the two missed
-     * every window): a few MB at most, whatever the number of keys.
+     * Slots per set: an entry may take any slot of its set, and the one used longest ago leaves
+     * first. Why eight: entries come back in the same order every window, so a set holding more
+     * than it has slots misses on all of them, every window. With one slot per set, about one entry
+     * in twenty collided with another at a thousand groups; with two, a million keys (100,000
+     * entries in 262,144 slots) still read 18% of their entries from the state every window; with
+     * eight, 1.3%.
      */
-    private static final int SLOTS = 1 << 15;
+    static final int WAYS = 8;
+
+    /** Slots of the largest copy. */
+    static final int MAX_SLOTS = 1 << 20;
+
+    /**
+     * Heap bytes a slot in use is assumed to take: the slot, and the copy of an {@link AlertState}
+     * (about 150 B for an absence clock, more with an anomaly model or an alert's texts).
+     */
+    static final int SLOT_BYTES = 256;
+
+    /**
+     * The copy of each evaluator subtask may take this share of the heap, an eighth, once its slots
+     * are all in use: they are only as many as the subtask's keys and rules make.
+     */
+    static final int SHARE_OF_HEAP = 8;
 
     private final MapState<String, AlertState> state;
 
     /** The state TTL in ms, or 0 for none. */
     private final long ttl;
 
-    private final Slot[] slots = new Slot[SLOTS];
+    private final Slot[] slots;
+
+    /** {@code slots.length - 1}: the slots are a power of two. */
+    private final int mask;
 
     /** Wall clock in ms, for the TTL. */
     private final LongSupplier clock;
@@ -69,6 +93,9 @@ final class AlertStore {
     private final List<Slot> dirty = new ArrayList<>();
 
     private static final class Slot {
+        /** The hash of key, rule and sub key: a cheap way past the other entries of a set. */
+        int hash;
+
         String key;
         String rule;
         String sub;
@@ -89,16 +116,49 @@ final class AlertStore {
     /** Writes and reads of the copy so far: the clock of {@link Slot#used}. */
     private long uses;
 
+    /** The smallest copy ({@link #MIN_SLOTS}), whose sets {@link #set} computes. */
+    @VisibleForTesting
     AlertStore(MapState<String, AlertState> state, Duration ttl) {
-        this(state, ttl, System::currentTimeMillis);
+        this(state, ttl, MIN_SLOTS, System::currentTimeMillis);
+    }
+
+    /** A copy of {@code slots} slots, a power of two (see {@link #slotsForHeap}). */
+    AlertStore(MapState<String, AlertState> state, Duration ttl, int slots) {
+        this(state, ttl, slots, System::currentTimeMillis);
     }
 
     /** With a clock of the test's own, so the TTL can pass without waiting. */
     @VisibleForTesting
     AlertStore(MapState<String, AlertState> state, Duration ttl, LongSupplier clock) {
+        this(state, ttl, MIN_SLOTS, clock);
+    }
+
+    private AlertStore(
+            MapState<String, AlertState> state, Duration ttl, int slots, LongSupplier clock) {
+        if (Integer.bitCount(slots) != 1 || slots < WAYS) {
+            throw new IllegalArgumentException("slots must be a power of two: " + slots);
+        }
         this.clock = clock;
         this.state = state;
         this.ttl = ttl == null || ttl.isZero() ? 0 : ttl.toMillis();
+        this.slots = new Slot[slots];
+        this.mask = slots - 1;
+    }
+
+    /**
+     * Slots for a heap of {@code maxHeap} bytes: the most whose entries fit in a {@link
+     * #SHARE_OF_HEAP}th of it, between {@link #MIN_SLOTS} and {@link #MAX_SLOTS}. Why scale: each
+     * entry the copy cannot hold is read from RocksDB every window (a million keys: 300,000 entries
+     * per subtask, and the smallest copy's misses were 15% of the job's CPU), while a small
+     * TaskManager must not give its heap to the copy. The array is allocated at once (4 bytes a
+     * slot); slots take their {@link #SLOT_BYTES} only when used.
+     */
+    static int slotsForHeap(long maxHeap) {
+        long fit = maxHeap / SHARE_OF_HEAP / SLOT_BYTES;
+        if (fit <= MIN_SLOTS) {
+            return MIN_SLOTS;
+        }
+        return (int) Math.min(MAX_SLOTS, Long.highestOneBit(fit));
     }
 
     /**
@@ -111,12 +171,9 @@ final class AlertStore {
 
     /** The entry of {@code rule} and {@code sub} under the current key {@code key}, or null. */
     AlertState get(String key, String rule, String sub) throws Exception {
-        int i = slot(key, rule, sub);
-        Slot s = slots[i];
-        if (!holds(s, key, rule, sub)) {
-            s = slots[i ^ 1];
-        }
-        if (holds(s, key, rule, sub)) {
+        int h = hash(key, rule, sub);
+        Slot s = find(h, key, rule, sub);
+        if (s != null) {
             if (s.value == null || ttl == 0 || clock.getAsLong() - s.writtenAt < ttl) {
                 s.used = ++uses;
                 return s.value == null ? null : s.value.copy();
@@ -132,7 +189,7 @@ final class AlertStore {
         AlertState v = state.get(stateKey(rule, sub));
         if (v == null) {
             // Absent stays absent until this subtask writes it: safe to remember.
-            remember(key, rule, sub, null, 0, false);
+            remember(h, key, rule, sub, null, 0, false);
             return null;
         }
         // The heap backend's own object: a rule that changed it and failed would change the state.
@@ -144,14 +201,14 @@ final class AlertStore {
         if (keys == null) {
             state.put(stateKey(rule, sub), value);
         }
-        remember(key, rule, sub, value.copy(), now, keys != null);
+        remember(hash(key, rule, sub), key, rule, sub, value.copy(), now, keys != null);
     }
 
     void remove(String key, String rule, String sub) throws Exception {
         if (keys == null) {
             state.remove(stateKey(rule, sub));
         }
-        remember(key, rule, sub, null, 0, keys != null);
+        remember(hash(key, rule, sub), key, rule, sub, null, 0, keys != null);
     }
 
     /** All entries of the current key, from the keyed state once the key's writes are in it. */
@@ -184,34 +241,45 @@ final class AlertStore {
         Arrays.fill(slots, null);
     }
 
-    private static boolean holds(Slot s, String key, String rule, String sub) {
-        return s != null && s.key.equals(key) && s.rule.equals(rule) && s.sub.equals(sub);
+    /** The slot holding the entry, or null. */
+    private Slot find(int h, String key, String rule, String sub) {
+        int first = h & mask & -WAYS;
+        for (int i = first; i < first + WAYS; i++) {
+            Slot s = slots[i];
+            if (s == null) {
+                // Slots of a set are taken in order and never freed: none further on.
+                return null;
+            }
+            if (s.hash == h && s.key.equals(key) && s.rule.equals(rule) && s.sub.equals(sub)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private void remember(
-            String key, String rule, String sub, AlertState value, long now, boolean written)
+            int h, String key, String rule, String sub, AlertState value, long now, boolean written)
             throws Exception {
-        int i = slot(key, rule, sub);
-        Slot s = slots[i];
-        if (!holds(s, key, rule, sub)) {
-            Slot other = slots[i ^ 1];
-            if (holds(other, key, rule, sub)) {
-                s = other;
-            } else if (s == null) {
-                s = slots[i] = new Slot();
-            } else if (other == null) {
-                s = slots[i ^ 1] = new Slot();
-            } else {
-                // Both taken by others: the one used longer ago is forgotten (its object reused),
-                // once its write is in the state. (Moving the resident to the partner slot instead
-                // forgot the partner, whichever was newer, and a free slot pushed out its occupied
-                // partner.)
-                s = s.used <= other.used ? s : other;
-                if (s.dirty) {
-                    write(s);
+        Slot s = find(h, key, rule, sub);
+        if (s == null) {
+            int first = h & mask & -WAYS;
+            for (int i = first; i < first + WAYS; i++) {
+                Slot t = slots[i];
+                if (t == null) {
+                    s = slots[i] = new Slot();
+                    break;
+                }
+                if (s == null || t.used < s.used) {
+                    s = t;
                 }
             }
+            if (s.dirty) {
+                // All taken by others: the one used longest ago is forgotten (its object reused),
+                // once its write is in the state.
+                write(s);
+            }
         }
+        s.hash = h;
         s.key = key;
         s.rule = rule;
         s.sub = sub;
@@ -221,7 +289,7 @@ final class AlertStore {
         if (written && !s.dirty) {
             s.dirty = true;
             dirty.add(s);
-            if (dirty.size() > 2 * SLOTS) {
+            if (dirty.size() > 2 * slots.length) {
                 // Without checkpoints nothing flushes: drop the entries written out since.
                 dirty.removeIf(d -> !d.dirty);
             }
@@ -247,7 +315,13 @@ final class AlertStore {
         }
     }
 
-    static int slot(String key, String rule, String sub) {
+    /** The set of an entry in the smallest copy. */
+    @VisibleForTesting
+    static int set(String key, String rule, String sub) {
+        return (hash(key, rule, sub) & (MIN_SLOTS - 1)) / WAYS;
+    }
+
+    private static int hash(String key, String rule, String sub) {
         int h = (key.hashCode() * 31 + rule.hashCode()) * 31 + sub.hashCode();
         // MurmurHash3's finalizer: group keys differ in a few trailing characters (host-1,
         // host-2, ...), so their String hashes differ in the low bits only and crowded a few sets
@@ -258,7 +332,7 @@ final class AlertStore {
         h ^= h >>> 13;
         h *= 0xc2b2ae35;
         h ^= h >>> 16;
-        return h & (SLOTS - 1);
+        return h;
     }
 
     /** The key of an entry in the keyed map: rule name, separator, sub key. */

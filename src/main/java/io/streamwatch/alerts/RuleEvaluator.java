@@ -130,7 +130,11 @@ public class RuleEvaluator
             // TTL are dropped.
             alertsDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
         }
-        store = new AlertStore(alertState(getRuntimeContext().getMapState(alertsDescriptor)), ttl);
+        store =
+                new AlertStore(
+                        alertState(getRuntimeContext().getMapState(alertsDescriptor)),
+                        ttl,
+                        AlertStore.slotsForHeap(Runtime.getRuntime().maxMemory()));
         MapStateDescriptor<String, Long> seen =
                 new MapStateDescriptor<>("seen-patterns", Types.STRING, Types.LONG);
         // Each rule forgets a pattern by its own retention in event time (SeenPatterns). The

@@ -104,6 +104,44 @@ class AlertStoreTest {
         assertThat(state.reads).isEqualTo(3);
     }
 
+    /**
+     * The copy's size follows the heap: the smallest for a small TaskManager, more slots for a
+     * bigger heap (an eighth of it at 256 B a slot, rounded down), never more than the largest.
+     */
+    @Test
+    void theCopyGrowsWithTheHeapWithinItsBounds() {
+        assertThat(AlertStore.slotsForHeap(64L << 20)).isEqualTo(AlertStore.MIN_SLOTS);
+        assertThat(AlertStore.slotsForHeap(532L << 20)).isEqualTo(1 << 18);
+        assertThat(AlertStore.slotsForHeap(1900L << 20)).isEqualTo(1 << 19);
+        assertThat(AlertStore.slotsForHeap(1L << 40)).isEqualTo(AlertStore.MAX_SLOTS);
+    }
+
+    /**
+     * Absent entries of 100,000 keys (a threshold rule whose condition is false at a million keys,
+     * per subtask): the smallest copy reads most of them from the state again the next window; one
+     * with room for them all reads none again.
+     */
+    @Test
+    void aLargerCopyHoldsTheEntriesOfMoreKeys() throws Exception {
+        int keys = 100_000;
+        CountingMapState small = new CountingMapState();
+        CountingMapState large = new CountingMapState();
+        AlertStore smallStore = new AlertStore(small, null);
+        AlertStore largeStore = new AlertStore(large, null, 1 << 18);
+        for (int window = 0; window < 2; window++) {
+            for (int k = 0; k < keys; k++) {
+                smallStore.get("host-" + k, "R", "");
+                largeStore.get("host-" + k, "R", "");
+            }
+        }
+        assertThat(large.reads)
+                .as("the first window, and 2% of the second at most")
+                .isBetween(keys, keys + keys / 50);
+        assertThat(small.reads)
+                .as("the first window, and nearly all of the second")
+                .isGreaterThan(keys * 18 / 10);
+    }
+
     @Test
     void aValueReadFromTheStateIsNotKeptItsAgeIsUnknown() throws Exception {
         CountingMapState state = new CountingMapState();
@@ -138,22 +176,29 @@ class AlertStoreTest {
         assertThat(state.reads).isZero();
     }
 
-    @Test
-    void twoEntriesThatShareASetStayTheThirdPushesOutTheOlder() throws Exception {
+    /** {@code n} keys whose entries of rule {@code R} fall into one set of the smallest copy. */
+    private static List<String> sharingOneSet(int n) {
         List<String> keys = new ArrayList<>();
-        int set = AlertStore.slot("k0", "R", "") >> 1;
-        for (int i = 0; keys.size() < 3; i++) {
-            if (AlertStore.slot("k" + i, "R", "") >> 1 == set) {
+        int set = AlertStore.set("k0", "R", "");
+        for (int i = 0; keys.size() < n; i++) {
+            if (AlertStore.set("k" + i, "R", "") == set) {
                 keys.add("k" + i);
             }
         }
+        return keys;
+    }
+
+    @Test
+    void aSetHoldsAsManyEntriesAsItHasSlotsTheNextPushesOutTheOldest() throws Exception {
+        List<String> keys = sharingOneSet(AlertStore.WAYS + 1);
         CountingMapState state = new CountingMapState();
         AlertStore store = new AlertStore(state, null);
         for (String k : keys) {
             store.put(k, "R", "", new AlertState());
         }
-        assertThat(store.get(keys.get(2), "R", "")).isNotNull();
-        assertThat(store.get(keys.get(1), "R", "")).isNotNull();
+        for (String k : keys.subList(1, keys.size())) {
+            assertThat(store.get(k, "R", "")).isNotNull();
+        }
         assertThat(state.reads).isZero();
         store.get(keys.get(0), "R", "");
         assertThat(state.reads).as("the oldest was pushed out").isEqualTo(1);
@@ -311,17 +356,11 @@ class AlertStoreTest {
 
     @Test
     void anEntryPushedOutOfTheCopyIsWrittenUnderItsOwnKeyFirst() throws Exception {
-        List<String> keys = new ArrayList<>();
-        int set = AlertStore.slot("k0", "R", "") >> 1;
-        for (int i = 0; keys.size() < 3; i++) {
-            if (AlertStore.slot("k" + i, "R", "") >> 1 == set) {
-                keys.add("k" + i);
-            }
-        }
+        List<String> keys = sharingOneSet(AlertStore.WAYS + 1);
         KeyedState keyed = new KeyedState();
         AlertStore store = new AlertStore(keyed.handle(), null);
         store.writeBack(keyed);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < keys.size(); i++) {
             keyed.current = keys.get(i);
             store.put(keys.get(i), "R", "", state(10 + i));
         }
@@ -330,9 +369,10 @@ class AlertStoreTest {
                 .containsOnlyKeys(AlertStore.stateKey("R", ""));
         assertThat(keyed.of(keys.get(0)).map.get(AlertStore.stateKey("R", "")).observations)
                 .isEqualTo(10);
-        assertThat(keyed.of(keys.get(1)).map).isEmpty();
-        assertThat(keyed.of(keys.get(2)).map).isEmpty();
-        assertThat(keyed.current).isEqualTo(keys.get(2));
+        for (String k : keys.subList(1, keys.size())) {
+            assertThat(keyed.of(k).map).isEmpty();
+        }
+        assertThat(keyed.current).isEqualTo(keys.get(keys.size() - 1));
 
         keyed.current = keys.get(0);
         assertThat(store.get(keys.get(0), "R", "").observations).isEqualTo(10);
