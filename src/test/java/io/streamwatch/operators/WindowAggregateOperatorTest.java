@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -94,6 +95,70 @@ class WindowAggregateOperatorTest {
 
             assertThat(values(h)).containsExactly("b@10000:3:9");
             assertThat(h.getSideOutput(LATE)).extracting(StreamRecord::getValue).contains("a,100");
+        }
+    }
+
+    /**
+     * A checkpoint writes the heap's entries as raw keyed state, one stream, not one keyed-state
+     * entry per key and window; a restore reads them back and emits each window once.
+     */
+    @Test
+    void aCheckpointWritesTheHeapsEntriesAsRawKeyedStateNotPerKey() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.open();
+            record(h, "a,1", 1_000);
+            record(h, "b,2", 2_000);
+            record(h, "a,3", 12_000);
+            snapshot = h.snapshot(1, 1);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(snapshot.getRawKeyedState()).isNotEmpty();
+        }
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.initializeState(snapshot);
+            h.open();
+            record(h, "b,4", 3_000);
+            h.processWatermark(new Watermark(19_999));
+            runMails(h);
+            assertThat(values(h)).containsExactlyInAnyOrder("a@0:1:1", "b@0:2:6", "a@10000:1:3");
+        }
+    }
+
+    /**
+     * Entries a checkpoint holds in keyed state (a spilled window's; every entry, in checkpoints of
+     * the release before raw keyed state) are loaded onto the heap and move to raw keyed state at
+     * the next checkpoint: keyed state is then empty, and each window is still emitted once.
+     */
+    @Test
+    void entriesRestoredFromKeyedStateMoveToRawKeyedState() throws Exception {
+        OperatorSubtaskState inKeyedState;
+        try (var h = harness(tumbling(), 2, Duration.ofHours(1))) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.open();
+            for (String k : List.of("a", "b", "c", "d", "e")) {
+                record(h, k + ",1", 1_000);
+            }
+            inKeyedState = h.snapshot(1, 1);
+        }
+        OperatorSubtaskState moved;
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.initializeState(inKeyedState);
+            h.open();
+            assertThat(storedKeys(h)).as("loaded from keyed state").isEqualTo(5);
+            record(h, "a,10", 2_000);
+            moved = h.snapshot(2, 2);
+            assertThat(storedKeys(h)).as("moved to raw keyed state").isZero();
+        }
+        try (var h = harness(tumbling(), 1000, Duration.ofHours(1))) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.initializeState(moved);
+            h.open();
+            h.processWatermark(new Watermark(9_999));
+            runMails(h);
+            assertThat(values(h))
+                    .containsExactlyInAnyOrder(
+                            "a@0:2:11", "b@0:1:1", "c@0:1:1", "d@0:1:1", "e@0:1:1");
         }
     }
 
@@ -365,6 +430,17 @@ class WindowAggregateOperatorTest {
         var h = harness(op, 128, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         return h;
+    }
+
+    /** Keys of window [0, SIZE) in the operator's keyed state (RocksDB too). */
+    private static long storedKeys(KeyedOneInputStreamOperatorTestHarness<String, String, String> h)
+            throws Exception {
+        try (Stream<String> keys =
+                ((WindowAggregateOperator<?, ?, ?>) h.getOperator())
+                        .<String>getKeyedStateBackend()
+                        .getKeys("window-accumulators", new TimeWindow(0, SIZE))) {
+            return keys.count();
+        }
     }
 
     private static int heapEntries(
