@@ -196,7 +196,7 @@ public final class MetricAccumulator {
             int n = (int) count;
             int m = (int) other.count;
             if (n + m > samples.length) {
-                samples = Arrays.copyOf(samples, Math.max(n + m, 2 * n));
+                samples = Arrays.copyOf(samples, Math.min(EXACT_SAMPLES, Math.max(n + m, 2 * n)));
             }
             System.arraycopy(other.samples, 0, samples, n, m);
         } else if (other.sketch != null) {

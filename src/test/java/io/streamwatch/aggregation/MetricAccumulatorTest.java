@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -343,7 +344,7 @@ class MetricAccumulatorTest {
      * then holds them all. The expected quantiles are the test's own: the sample at the lower rank.
      */
     @Test
-    void fewSamplesAreExactAndTheirQuantilesTheSamplesThemselves() {
+    void fewSamplesAreExactAndTheirQuantilesTheSamplesThemselves() throws IOException {
         Random random = new Random(12);
         int limit = MetricAccumulator.EXACT_SAMPLES;
         double[] qs = {0, 0.25, 0.5, 0.9, 0.95, 0.99, 1};
@@ -353,12 +354,19 @@ class MetricAccumulatorTest {
             MetricAccumulator acc;
             if (round % 3 == 0) {
                 int cut = random.nextInt(n + 1);
-                acc = accumulate(Arrays.copyOfRange(values, 0, cut));
+                // Through the serializer: a restored accumulator's array is just long enough.
+                acc =
+                        MetricAccumulatorSerializerTest.deserialize(
+                                MetricAccumulatorSerializerTest.serialize(
+                                        accumulate(Arrays.copyOfRange(values, 0, cut))));
                 acc.merge(accumulate(Arrays.copyOfRange(values, cut, n)));
             } else {
                 acc = accumulate(values);
             }
             assertThat(acc.isExact()).as("round %d, n %d", round, n).isTrue();
+            assertThat(acc.exactSamples().length)
+                    .as("never more room than the limit")
+                    .isLessThanOrEqualTo(limit);
             double[] sorted = values.clone();
             Arrays.sort(sorted);
             double[] got = acc.quantiles(qs);
