@@ -28,13 +28,6 @@ final class AbsenceRule implements RuleKindEvaluator {
     private final WatermarkWatch watermark;
     private final long absentFor;
 
-    /**
-     * Whether this is its pipeline's only absence rule. Only then is a group's earlier wall-clock
-     * absence timer this rule's alone, and safe to delete (timers are per key and instant, not per
-     * rule).
-     */
-    private final boolean sole;
-
     private final List<String> groupBy;
     private final AggregateSchema schema;
 
@@ -57,7 +50,6 @@ final class AbsenceRule implements RuleKindEvaluator {
             AlertLifecycle lifecycle,
             RuleErrors errors,
             WatermarkWatch watermark,
-            boolean sole,
             List<String> groupBy,
             AggregateSchema schema) {
         this.rule = rule;
@@ -66,7 +58,6 @@ final class AbsenceRule implements RuleKindEvaluator {
         this.errors = errors;
         this.watermark = watermark;
         this.absentFor = rule.definition().absentFor().toMillis();
-        this.sole = sole;
         this.groupBy = groupBy;
         this.schema = schema;
     }
@@ -104,6 +95,9 @@ final class AbsenceRule implements RuleKindEvaluator {
         // Whether the group's event-time timer is armed: one is pending at or before the silence
         // instant whenever the alert is not firing and the group has been seen (see onTimer).
         boolean eventTimerArmed = st.status != AlertState.FIRING && st.lastSeen > 0;
+        // Likewise the wall-clock timer: one is pending at or before the wall-clock due of
+        // armedAt whenever the alert is not firing and armedAt is set (see onTimer).
+        boolean wallClockTimerArmed = st.status != AlertState.FIRING && st.armedAt > 0;
         if (st.status != AlertState.FIRING
                 && st.lastSeen > 0
                 && o.windowStart - st.lastSeen >= absentFor) {
@@ -138,7 +132,6 @@ final class AbsenceRule implements RuleKindEvaluator {
                     o.pipeline);
             st.status = AlertState.INACTIVE;
         }
-        long wallClockDueBefore = sole && st.armedAt > 0 ? wallClockDue(st.armedAt) : -1;
         st.lastSeen = Math.max(st.lastSeen, o.windowEnd);
         if (r.templatesNameAggregateFields()) {
             // The texts name a field of this aggregate: render them now, while it is here.
@@ -158,25 +151,23 @@ final class AbsenceRule implements RuleKindEvaluator {
         // alert fired); an armed one that comes due before the group's current silence instant
         // registers that instant then (onTimer), so the alert fires at the same watermark, in
         // the same timestamp order. Deleting the previous timer and registering the next one
-        // for every window of every group cost two RocksDB writes each. (The wall-clock timer
-        // keeps its delete and register: its firings cannot be told apart from the subtask's
-        // watermark ticks, so it cannot move itself on.)
+        // for every window of every group cost two RocksDB writes each.
         long due = st.lastSeen + absentFor;
         if (!eventTimerArmed) {
             timers.registerEventTimeTimer(due);
         }
         // If the whole input stops, event time stops too: a wall-clock check covers that case.
+        // Its timer moves itself on the same way (onTimer): a delete and a register per window
+        // and group were 5% of the job's CPU at a million keys.
         long now = timers.currentProcessingTime();
         watermark.note(timers.currentWatermark(), now);
         st.armedAt = now;
-        long wallClockDue = wallClockDue(now);
-        if (wallClockDueBefore >= 0 && wallClockDueBefore != wallClockDue) {
-            timers.deleteProcessingTimeTimer(wallClockDueBefore);
+        if (!wallClockTimerArmed) {
+            timers.registerProcessingTimeTimer(wallClockDue(now));
         }
-        timers.registerProcessingTimeTimer(wallClockDue);
         // A timer a second from now notices the watermark that follows this aggregate. It
         // watches the subtask's watermark, not this group: one per second per subtask does.
-        long tick = now / 1000 * 1000 + 1000;
+        long tick = WatermarkWatch.tickAfter(now);
         if (watermark.registerTick(tick)) {
             timers.registerProcessingTimeTimer(tick);
         }
@@ -216,6 +207,19 @@ final class AbsenceRule implements RuleKindEvaluator {
                 // SeenPatterns, comes here too: it re-arms the same instant, which Flink keeps
                 // once.)
                 k.timers.registerEventTimeTimer(due);
+            } else if (wallClock && st.armedAt > 0) {
+                long next = wallClockDue(st.armedAt);
+                if (next > timestamp) {
+                    // The group sent data since this timer was set: check again absent_for after
+                    // its latest.
+                    k.timers.registerProcessingTimeTimer(next);
+                } else {
+                    // Silent that long, but the watermark moved lately: the event-time timer
+                    // sees this silence. None stays armed on the wall clock (armedAt 0 says so,
+                    // and any later instant is past it anyway): the next aggregate arms one.
+                    st.armedAt = 0;
+                    store.put(k.key, r.name(), "", st);
+                }
             }
             return;
         }

@@ -9,7 +9,6 @@ import io.streamwatch.rules.AggregateSchema;
 import io.streamwatch.rules.CompiledRule;
 import io.streamwatch.rules.RuleDefinition;
 import io.streamwatch.rules.RuleJson;
-import io.streamwatch.rules.RuleKind;
 import io.streamwatch.rules.RuleLoader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -253,6 +252,11 @@ public class RuleEvaluator
         boolean wallClock = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         watermarkWatch.note(
                 ctx.timerService().currentWatermark(), ctx.timerService().currentProcessingTime());
+        if (wallClock && WatermarkWatch.isTick(timestamp)) {
+            // The subtask's tick, under whichever key registered it: it only watches the
+            // watermark. The key's own wall-clock timers fall on other instants.
+            return;
+        }
         if (!wallClock) {
             seenPatterns.forgetDue(timestamp, rules, ctx.timerService());
         }
@@ -376,11 +380,9 @@ public class RuleEvaluator
         byPipeline = new HashMap<>();
         compiled.forEach(
                 (pipeline, rules) -> {
-                    boolean soleAbsenceRule =
-                            rules.stream().filter(r -> r.kind() == RuleKind.ABSENCE).count() == 1;
                     List<RuleKindEvaluator> kinds = new ArrayList<>(rules.size());
                     for (CompiledRule r : rules) {
-                        kinds.add(evaluatorOf(r, soleAbsenceRule));
+                        kinds.add(evaluatorOf(r));
                     }
                     byPipeline.put(pipeline, kinds);
                 });
@@ -388,7 +390,7 @@ public class RuleEvaluator
     }
 
     /** The evaluator of one compiled rule, by its kind. */
-    private RuleKindEvaluator evaluatorOf(CompiledRule r, boolean soleAbsenceRule) {
+    private RuleKindEvaluator evaluatorOf(CompiledRule r) {
         String pipeline = r.definition().pipeline();
         switch (r.kind()) {
             case THRESHOLD:
@@ -402,7 +404,6 @@ public class RuleEvaluator
                         lifecycle,
                         errors,
                         watermarkWatch,
-                        soleAbsenceRule,
                         groupBy.get(pipeline),
                         schemas.get(pipeline));
             case NEW_PATTERN:

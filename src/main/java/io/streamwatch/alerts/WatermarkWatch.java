@@ -28,6 +28,21 @@ final class WatermarkWatch {
     }
 
     /**
+     * The instant of the watermark-watching timer after {@code now}: the last millisecond of the
+     * second. Why not the second itself: that is where absence rules' own wall-clock timers fall,
+     * and a tick must be told apart from them ({@link #isTick}), or it would move a group's timer.
+     */
+    static long tickAfter(long now) {
+        long tick = now / 1000 * 1000 + 999;
+        return tick > now ? tick : tick + 1000;
+    }
+
+    /** Whether a wall-clock timer at {@code timestamp} is a watermark-watching tick. */
+    static boolean isTick(long timestamp) {
+        return timestamp % 1000 == 999;
+    }
+
+    /**
      * Whether the watermark-watching timer of second {@code tick} is still to be registered: one
      * per second per subtask is enough, whatever the number of groups.
      */

@@ -250,6 +250,67 @@ class AbsencePerWindowTest {
         }
     }
 
+    /**
+     * In real time (a minute of wall clock per window) the group's wall-clock timer comes due while
+     * the group still sends: it moves itself on to absent_for after the group's latest data, so the
+     * group keeps one such timer and fires only once all input has stopped that long.
+     */
+    @Test
+    void theWallClockTimerMovesItselfOnWhileTheGroupSendsAndFiresWhenAllInputStops()
+            throws Exception {
+        RuleDefinition rule = RuleEvaluatorTest.rule(SILENT);
+        try (Run run = new Run(rocksDb(), config, 1, rule)) {
+            long wall = 1_000_000;
+            for (int w = 0; w < 8; w++) {
+                run.wallClock(wall + w * MIN);
+                run.window("web-1", w);
+                run.window("web-2", w);
+                run.watermark(T0 + (w + 1) * MIN - 1);
+                // A wall-clock timer per group, and at most one more a tick armed for its key,
+                // plus at most the subtask's one-second tick: no timers pile up.
+                assertThat(run.h.numProcessingTimeTimers()).isBetween(2, 5);
+            }
+            long lastData = wall + 7 * MIN;
+            // The subtask's tick notices the last watermark move.
+            run.wallClock(lastData + 1_000);
+            run.wallClock(lastData + 2 * MIN - 1_000);
+            assertThat(run.raw()).isEmpty();
+            run.wallClock(lastData + 2 * MIN + 1_000);
+            assertThat(run.raw())
+                    .extracting(a -> a.status + " " + a.labels.get("host"))
+                    .containsExactlyInAnyOrder("firing web-1", "firing web-2");
+        }
+    }
+
+    /**
+     * A group silent for absent_for on the wall clock while event time creeps on (another group
+     * keeps the watermark moving, but not past the silence) gets no alert from its wall-clock
+     * timer; once it sends again it must get a timer again, and fire when all input stops.
+     */
+    @Test
+    void aGroupBackFromAWallClockSilenceGetsItsWallClockTimerAgain() throws Exception {
+        RuleDefinition rule = RuleEvaluatorTest.rule(SILENT);
+        try (Run run = new Run(rocksDb(), config, 1, rule)) {
+            long wall = 1_000_000;
+            for (int step = 0; step < 6; step++) {
+                run.wallClock(wall + step * MIN);
+                run.window("web-1", step);
+                if (step == 0 || step == 5) {
+                    // Back with the window after its last: no gap in the data itself.
+                    run.window("web-2", step == 0 ? 0 : 1);
+                }
+                run.watermark(T0 + step);
+            }
+            assertThat(run.raw()).isEmpty();
+            long lastData = wall + 5 * MIN;
+            run.wallClock(lastData + 1_000);
+            run.wallClock(lastData + 2 * MIN + 1_000);
+            assertThat(run.raw())
+                    .extracting(a -> a.status + " " + a.labels.get("host"))
+                    .containsExactlyInAnyOrder("firing web-1", "firing web-2");
+        }
+    }
+
     private static List<String> wallClockScenario(Run run) throws Exception {
         run.wallClock(1_000_000);
         run.window("web-1", 0);
@@ -280,8 +341,8 @@ class AbsencePerWindowTest {
                 run.window("web-2", w);
                 run.watermark(T0 + (w + 1) * MIN - 1);
             }
-            // Per group one event-time and one wall-clock absence timer; the earlier ones of
-            // each window were deleted. Plus at most the subtask's one-second watermark tick.
+            // Per group one event-time and one wall-clock absence timer, each moved on only when
+            // it comes due. Plus at most the subtask's one-second watermark tick.
             assertThat(run.h.numEventTimeTimers()).isEqualTo(2);
             assertThat(run.h.numProcessingTimeTimers()).isBetween(2, 3);
             if (rocksDb()) {
