@@ -1,7 +1,6 @@
 package io.streamwatch.operators;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
-import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
@@ -664,13 +663,13 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
         for (int j = 0; j < n; j++) {
             order[next[group[j]]++] = j;
         }
-        BufferedOutputStream buffer = new BufferedOutputStream(out, 1 << 16);
-        DataOutputViewStreamWrapper view = new DataOutputViewStreamWrapper(buffer);
+        // Each key group is serialized into one buffer and copied out in one write: a
+        // DataOutputStream over a BufferedOutputStream took the stream's lock on every field.
+        DataOutputSerializer view = new DataOutputSerializer(1 << 16);
         TypeSerializerSnapshot<ACC> format = accumulatorSerializer.snapshotConfiguration();
         for (int g = 0; g < groups; g++) {
-            // The key group's offset is the stream's position: what is buffered goes first.
-            view.flush();
             out.startNewKeyGroup(first + g);
+            view.clear();
             view.writeInt(RAW_MAGIC);
             TypeSerializerSnapshot.writeVersionedSnapshot(view, format);
             view.writeInt(starts[g + 1] - starts[g]);
@@ -682,8 +681,8 @@ public final class WindowAggregateOperator<IN, ACC, OUT>
                 view.writeLong(pane.window.getEnd());
                 accumulatorSerializer.serialize(entryOf[j].accumulator, view);
             }
+            out.write(view.getSharedBuffer(), 0, view.length());
         }
-        view.flush();
     }
 
     /**
