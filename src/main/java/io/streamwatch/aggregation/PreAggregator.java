@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -61,6 +63,15 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * <p>At most {@code maxEntries} partials are held; beyond, all are sent (early, which is always
  * correct). A partial is sent early too when it is full ({@link #add} says so).
  *
+ * <p><b>When combining does not pay.</b> With many keys and few events per key and window (a
+ * million keys at two points each a minute), almost every event starts a partial of its own, and
+ * the entry bound sends it on alone: the windows get as many records as without combining, and the
+ * map, the partial and its copy were pure cost (a tenth of the job's CPU, and garbage). So the
+ * operator watches itself: when, of {@link #TRIAL_EVENTS} events it could combine, more than {@link
+ * #BYPASS_START_SHARE} started a partial, it sends the next {@link #BYPASS_EVENTS} on as they are
+ * (counted in {@code eventsNotCombined}), then tries again. Sending an event on is always correct;
+ * what is held stays held and goes as before.
+ *
  * <p><b>Records.</b> With object reuse, the event received may be reused by whoever sent it once
  * {@link #processElement} returns, and other chained operators may receive the same object. So a
  * partial never holds the event it started from: {@link #start} copies the fields it needs into an
@@ -75,9 +86,23 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         implements OneInputStreamOperator<T, T>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
+    /** Events that could be combined, over which the operator judges whether combining pays. */
+    static final int TRIAL_EVENTS = 100_000;
+
+    /**
+     * Combining stops when more than this share of a trial's events started a partial (fewer than
+     * one in five joined one): the threshold Trino's adaptive partial aggregation uses.
+     */
+    static final double BYPASS_START_SHARE = 0.8;
+
+    /** Events sent on uncombined after a trial that did not pay, before the next trial. */
+    static final int BYPASS_EVENTS = 20 * TRIAL_EVENTS;
+
     private final long windowSize;
     private final int maxEntries;
     private final int slotsPerKey;
+    private final int trialEvents;
+    private final int bypassEvents;
 
     /**
      * Held partials by window end (the window's max timestamp), then by key, then by slot (the
@@ -108,13 +133,36 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
 
     private transient MailboxExecutor mailbox;
 
+    /** Events of the current trial that could be combined, and how many of them started one. */
+    private transient int tried;
+
+    private transient int started;
+
+    /** Events still to send on uncombined: combining did not pay in the last trial. */
+    private transient int bypass;
+
+    private transient Counter notCombined;
+
     /**
      * @param slotsPerKey how many partials one key may have per window (see {@link #slot})
      */
     protected PreAggregator(Duration windowSize, int maxEntries, int slotsPerKey) {
+        this(windowSize, maxEntries, slotsPerKey, TRIAL_EVENTS, BYPASS_EVENTS);
+    }
+
+    /** With trials of a test's own size (see {@link #TRIAL_EVENTS}). */
+    @VisibleForTesting
+    PreAggregator(
+            Duration windowSize,
+            int maxEntries,
+            int slotsPerKey,
+            int trialEvents,
+            int bypassEvents) {
         this.windowSize = windowSize.toMillis();
         this.maxEntries = maxEntries;
         this.slotsPerKey = slotsPerKey;
+        this.trialEvents = trialEvents;
+        this.bypassEvents = bypassEvents;
     }
 
     /**
@@ -188,6 +236,10 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         watermark = restoredWatermark;
         combineFrom = Long.MIN_VALUE;
         out = new StreamRecord<>(null);
+        tried = 0;
+        started = 0;
+        bypass = 0;
+        notCombined = getMetricGroup().counter("eventsNotCombined");
         List<T> restored = new ArrayList<>();
         heldState.get().forEach(restored::add);
         if (!restored.isEmpty()) {
@@ -208,6 +260,12 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         T event = element.getValue();
         int slot = element.hasTimestamp() ? slot(event) : -1;
         if (slot < 0) {
+            output.collect(element);
+            return;
+        }
+        if (bypass > 0) {
+            bypass--;
+            notCombined.inc();
             output.collect(element);
             return;
         }
@@ -234,6 +292,7 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
         P partial = (P) slots[slot];
         if (partial == null) {
             slots[slot] = start(event);
+            started++;
             if (++entries >= maxEntries) {
                 flushAll();
             }
@@ -241,6 +300,13 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             slots[slot] = null;
             entries--;
             emit(partial, windowMax);
+        }
+        if (++tried == trialEvents) {
+            if (started > BYPASS_START_SHARE * tried) {
+                bypass = bypassEvents;
+            }
+            tried = 0;
+            started = 0;
         }
     }
 
@@ -312,6 +378,11 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
             super(windowSize, maxEntries, Level.values().length);
         }
 
+        @VisibleForTesting
+        Logs(Duration windowSize, int maxEntries, int trialEvents, int bypassEvents) {
+            super(windowSize, maxEntries, Level.values().length, trialEvents, bypassEvents);
+        }
+
         @Override
         protected int slot(LogEvent e) {
             return Level.of(e.level).isError() ? -1 : e.level;
@@ -373,6 +444,11 @@ public abstract class PreAggregator<T, P> extends AbstractStreamOperator<T>
 
         public Metrics(Duration windowSize, int maxEntries) {
             super(windowSize, maxEntries, 1);
+        }
+
+        @VisibleForTesting
+        Metrics(Duration windowSize, int maxEntries, int trialEvents, int bypassEvents) {
+            super(windowSize, maxEntries, 1, trialEvents, bypassEvents);
         }
 
         /**

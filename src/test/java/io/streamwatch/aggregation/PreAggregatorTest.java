@@ -8,6 +8,7 @@ import io.streamwatch.records.LogEvent;
 import io.streamwatch.records.MetricPoint;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,15 @@ class PreAggregatorTest {
     }
 
     private void openMetrics(int maxEntries) throws Exception {
+        openMetrics(maxEntries, PreAggregator.TRIAL_EVENTS, PreAggregator.BYPASS_EVENTS);
+    }
+
+    /** With trials of {@code trialEvents}, and {@code bypassEvents} sent on after one failed. */
+    private void openMetrics(int maxEntries, int trialEvents, int bypassEvents) throws Exception {
         metrics =
                 new OneInputStreamOperatorTestHarness<>(
-                        new PreAggregator.Metrics(Duration.ofMinutes(1), maxEntries));
+                        new PreAggregator.Metrics(
+                                Duration.ofMinutes(1), maxEntries, trialEvents, bypassEvents));
         metrics.open();
     }
 
@@ -320,6 +327,86 @@ class PreAggregatorTest {
         assertThat(PreAggregatorTest.<MetricPoint>records(output(metrics)))
                 .singleElement()
                 .satisfies(r -> assertThat(r.getValue().values).hasSize(256));
+    }
+
+    /**
+     * Keys that never come back within a trial: combining stops for the next {@code bypass} events,
+     * which go on at once as they came, then a new trial combines again. Nothing held is lost or
+     * sent twice on the way.
+     */
+    @Test
+    void whenAlmostNoEventJoinsAPartialEventsGoOnAsTheyAreForAWhile() throws Exception {
+        openMetrics(1000, 10, 30);
+        Map<String, List<Double>> sent = new TreeMap<>();
+        // A trial of ten events, nine of them starting a partial: more than 80%.
+        for (int i = 0; i < 10; i++) {
+            String key = "cpu|h" + Math.min(i, 8);
+            metrics.processElement(point(key, T0 + i, i), T0 + i);
+            sent.computeIfAbsent(key, k -> new ArrayList<>()).add((double) i);
+        }
+        assertThat(output(metrics)).isEmpty();
+        // The next 30 go on one by one, even those of a key with a partial held.
+        Map<String, List<Double>> received = new TreeMap<>();
+        for (int i = 10; i < 40; i++) {
+            String key = "cpu|h" + (i % 20);
+            metrics.processElement(point(key, T0 + i, i), T0 + i);
+            sent.computeIfAbsent(key, k -> new ArrayList<>()).add((double) i);
+            List<StreamRecord<MetricPoint>> out = records(output(metrics));
+            assertThat(out)
+                    .singleElement()
+                    .satisfies(
+                            r -> {
+                                assertThat(r.getValue().key).isEqualTo(key);
+                                assertThat(r.getValue().value)
+                                        .isEqualTo((double) r.getTimestamp() - T0);
+                                assertThat(r.getValue().values).isNull();
+                            });
+            received.computeIfAbsent(key, k -> new ArrayList<>()).add(out.get(0).getValue().value);
+        }
+        // Then a new trial: held again, and this one combines (two keys), so it goes on combining.
+        for (int i = 40; i < 60; i++) {
+            String key = "cpu|h" + (i % 2);
+            metrics.processElement(point(key, T0 + i, i), T0 + i);
+            sent.computeIfAbsent(key, k -> new ArrayList<>()).add((double) i);
+        }
+        assertThat(output(metrics)).isEmpty();
+
+        metrics.processWatermark(new Watermark(T0 + MINUTE - 1));
+        Map<String, List<Double>> held = new TreeMap<>();
+        for (StreamRecord<MetricPoint> r :
+                PreAggregatorTest.<MetricPoint>records(output(metrics))) {
+            MetricPoint p = r.getValue();
+            List<Double> values = held.computeIfAbsent(p.key, k -> new ArrayList<>());
+            if (p.values == null) {
+                values.add(p.value);
+            } else {
+                for (double v : p.values) {
+                    values.add(v);
+                }
+            }
+        }
+        // The held partials: what the first trial started, and the third trial's events.
+        assertThat(held.get("cpu|h0"))
+                .containsExactly(0.0, 40.0, 42.0, 44.0, 46.0, 48.0, 50.0, 52.0, 54.0, 56.0, 58.0);
+        assertThat(held.get("cpu|h8")).containsExactly(8.0, 9.0);
+        // Every value went on exactly once, combined or not.
+        held.forEach((k, v) -> received.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        received.values().forEach(Collections::sort);
+        assertThat(received).isEqualTo(sent);
+    }
+
+    /** Keys that do come back: combining goes on trial after trial. */
+    @Test
+    void whileEventsJoinPartialsTheyAreCombined() throws Exception {
+        openMetrics(1000, 10, 30);
+        for (int i = 0; i < 100; i++) {
+            // Eight keys in each trial of ten: exactly 80% start a partial, which still pays.
+            String key = "cpu|h" + (i % 10 < 8 ? i % 10 : 0) + "-" + (i / 10);
+            metrics.processElement(point(key, T0 + i, i), T0 + i);
+        }
+        assertThat(output(metrics)).isEmpty();
+        metrics.processWatermark(new Watermark(T0 + MINUTE - 1));
+        assertThat(PreAggregatorTest.<MetricPoint>records(output(metrics))).hasSize(80);
     }
 
     /**
