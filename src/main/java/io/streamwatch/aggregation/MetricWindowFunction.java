@@ -55,8 +55,10 @@ public class MetricWindowFunction
         MetricAggregate a = new MetricAggregate();
         a.pipeline = pipeline;
         a.key = key;
-        a.name = GroupKey.split(key).get(0);
-        a.group = GroupKey.toMap(groupBy, key, 1);
+        // Split once: the name is the first value, the group the others.
+        List<String> values = GroupKey.split(key);
+        a.name = values.get(0);
+        a.group = GroupKey.toMap(groupBy, values, 1);
         a.windowStart = window.getStart();
         a.windowEnd = window.getEnd();
         a.count = acc.getCount();

@@ -149,8 +149,13 @@ public final class GroupKey {
 
     /** Pairs field names with the values of a key, starting at value {@code offset}. */
     public static Map<String, String> toMap(List<String> fields, String key, int offset) {
-        List<String> values = split(key);
-        Map<String, String> group = new LinkedHashMap<>();
+        return toMap(fields, split(key), offset);
+    }
+
+    /** Pairs field names with the {@linkplain #split values of a key}, from {@code offset}. */
+    public static Map<String, String> toMap(List<String> fields, List<String> values, int offset) {
+        // Sized for the fields: the default 16 slots are more than most groups have.
+        Map<String, String> group = new LinkedHashMap<>(fields.size() * 2);
         for (int i = 0; i < fields.size(); i++) {
             int at = i + offset;
             group.put(fields.get(i), at < values.size() ? values.get(at) : MISSING);

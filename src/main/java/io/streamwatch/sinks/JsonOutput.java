@@ -88,7 +88,36 @@ public final class JsonOutput {
     }
 
     public static void time(JsonGenerator g, String field, long epochMillis) throws IOException {
-        g.writeStringField(field, Times.iso(epochMillis));
+        g.writeStringField(field, ISO_TIMES.get().iso(epochMillis));
+    }
+
+    private static final ThreadLocal<IsoTimes> ISO_TIMES = ThreadLocal.withInitial(IsoTimes::new);
+
+    /**
+     * The last two times a thread wrote, as text. Why: every aggregate of a window writes the same
+     * window start and end (and the start again in its key), so with a million keys the same two
+     * strings were formatted, and allocated, three times per aggregate.
+     */
+    private static final class IsoTimes {
+        private long millis0 = Long.MIN_VALUE;
+        private long millis1 = Long.MIN_VALUE;
+        private String iso0;
+        private String iso1;
+
+        String iso(long millis) {
+            if (millis == millis0 && iso0 != null) {
+                return iso0;
+            }
+            if (millis == millis1 && iso1 != null) {
+                return iso1;
+            }
+            // The older of the two goes: window start and end alternate.
+            millis1 = millis0;
+            iso1 = iso0;
+            millis0 = millis;
+            iso0 = Times.iso(millis);
+            return iso0;
+        }
     }
 
     public static void stringMap(JsonGenerator g, String field, Map<String, String> map)

@@ -8,6 +8,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +58,38 @@ class JsonOutputTest {
             assertThat(JsonOutput.object(record(i))).isEqualTo(reference(record(i)));
         }
         assertThat(JsonOutput.object(g -> {})).isEqualTo("{}".getBytes());
+    }
+
+    /** Times repeat (window start and end) and change; each is written as its own instant. */
+    @Test
+    void eachTimeIsWrittenAsItsOwnInstantWhateverCameBefore() throws IOException {
+        long start = 1_700_000_040_000L;
+        long[] times = {
+            start,
+            start + 60_000,
+            start,
+            start + 60_000,
+            start + 120_000,
+            start,
+            start + 60_000,
+            start + 60_000,
+            0,
+            -1,
+            start
+        };
+        for (long t : times) {
+            String json =
+                    new String(
+                            JsonOutput.object(g -> JsonOutput.time(g, "at", t)),
+                            StandardCharsets.UTF_8);
+            assertThat(json)
+                    .isEqualTo(
+                            "{\"at\":\""
+                                    + DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+                                            .withZone(ZoneOffset.UTC)
+                                            .format(Instant.ofEpochMilli(t))
+                                    + "\"}");
+        }
     }
 
     @Test
