@@ -50,13 +50,18 @@ final class AlertStore {
 
     /**
      * Slots per set: an entry may take any slot of its set, and the one used longest ago leaves
-     * first. Why eight: entries come back in the same order every window, so a set holding more
+     * first. Why sixteen: entries come back in the same order every window, so a set holding more
      * than it has slots misses on all of them, every window. With one slot per set, about one entry
      * in twenty collided with another at a thousand groups; with two, a million keys (100,000
      * entries in 262,144 slots) still read 18% of their entries from the state every window; with
-     * eight, 1.3%.
+     * eight, 1.3%. But the benchmark's million keys make 300,000 entries per subtask (an absence
+     * clock and an anomaly model per group, and the threshold rule's "none" per group): in 524,288
+     * slots, about 9% of them are in sets of eight holding more than eight (a Poisson estimate;
+     * {@code AlertStoreTest} checks the bound), and are read from RocksDB every window. With
+     * sixteen, 2.5%. A set's hashes are side by side in {@link #hashes}, a cache line or two, so a
+     * look-up reads the one slot whose hash matches rather than every slot of the set.
      */
-    static final int WAYS = 8;
+    static final int WAYS = 16;
 
     /** Slots of the largest copy. */
     static final int MAX_SLOTS = 1 << 20;
@@ -80,8 +85,14 @@ final class AlertStore {
 
     private final Slot[] slots;
 
-    /** {@code slots.length - 1}: the slots are a power of two. */
-    private final int mask;
+    /** The hash of each slot's entry (0 for an empty slot): a set's side by side. */
+    private final int[] hashes;
+
+    /** When each slot was last written or read, in {@link #uses}: the older of a set goes first. */
+    private final long[] used;
+
+    /** {@code slots.length / WAYS}. */
+    private final int sets;
 
     /** Wall clock in ms, for the TTL. */
     private final LongSupplier clock;
@@ -93,9 +104,6 @@ final class AlertStore {
     private final List<Slot> dirty = new ArrayList<>();
 
     private static final class Slot {
-        /** The hash of key, rule and sub key: a cheap way past the other entries of a set. */
-        int hash;
-
         String key;
         String rule;
         String sub;
@@ -106,14 +114,11 @@ final class AlertStore {
         /** Wall clock just before the write, for the TTL. */
         long writtenAt;
 
-        /** When it was last written or read, in {@link #uses}: the older of a set goes first. */
-        long used;
-
         /** Written here and not yet to the keyed state. */
         boolean dirty;
     }
 
-    /** Writes and reads of the copy so far: the clock of {@link Slot#used}. */
+    /** Writes and reads of the copy so far: the clock of {@link #used}. */
     private long uses;
 
     /** The smallest copy ({@link #MIN_SLOTS}), whose sets {@link #set} computes. */
@@ -122,7 +127,7 @@ final class AlertStore {
         this(state, ttl, MIN_SLOTS, System::currentTimeMillis);
     }
 
-    /** A copy of {@code slots} slots, a power of two (see {@link #slotsForHeap}). */
+    /** A copy of {@code slots} slots, a multiple of {@link #WAYS} (see {@link #slotsForHeap}). */
     AlertStore(MapState<String, AlertState> state, Duration ttl, int slots) {
         this(state, ttl, slots, System::currentTimeMillis);
     }
@@ -135,30 +140,33 @@ final class AlertStore {
 
     private AlertStore(
             MapState<String, AlertState> state, Duration ttl, int slots, LongSupplier clock) {
-        if (Integer.bitCount(slots) != 1 || slots < WAYS) {
-            throw new IllegalArgumentException("slots must be a power of two: " + slots);
+        if (slots % WAYS != 0 || slots < WAYS) {
+            throw new IllegalArgumentException(
+                    "slots must be a multiple of " + WAYS + ": " + slots);
         }
         this.clock = clock;
         this.state = state;
         this.ttl = ttl == null || ttl.isZero() ? 0 : ttl.toMillis();
         this.slots = new Slot[slots];
-        this.mask = slots - 1;
+        this.hashes = new int[slots];
+        this.used = new long[slots];
+        this.sets = slots / WAYS;
     }
 
     /**
      * Slots for a heap of {@code maxHeap} bytes: the most whose entries fit in a {@link
-     * #SHARE_OF_HEAP}th of it, between {@link #MIN_SLOTS} and {@link #MAX_SLOTS}. Why scale: each
-     * entry the copy cannot hold is read from RocksDB every window (a million keys: 300,000 entries
-     * per subtask, and the smallest copy's misses were 15% of the job's CPU), while a small
-     * TaskManager must not give its heap to the copy. The array is allocated at once (4 bytes a
-     * slot); slots take their {@link #SLOT_BYTES} only when used.
+     * #SHARE_OF_HEAP}th of it, between {@link #MIN_SLOTS} and {@link #MAX_SLOTS}, a whole number of
+     * sets. Why scale: each entry the copy cannot hold is read from RocksDB every window (a million
+     * keys: 300,000 entries per subtask, and the smallest copy's misses were 15% of the job's CPU),
+     * while a small TaskManager must not give its heap to the copy. The arrays are allocated at
+     * once (16 bytes a slot); slots take their {@link #SLOT_BYTES} only when used.
      */
     static int slotsForHeap(long maxHeap) {
         long fit = maxHeap / SHARE_OF_HEAP / SLOT_BYTES;
         if (fit <= MIN_SLOTS) {
             return MIN_SLOTS;
         }
-        return (int) Math.min(MAX_SLOTS, Long.highestOneBit(fit));
+        return (int) (Math.min(MAX_SLOTS, fit) / WAYS * WAYS);
     }
 
     /**
@@ -172,10 +180,11 @@ final class AlertStore {
     /** The entry of {@code rule} and {@code sub} under the current key {@code key}, or null. */
     AlertState get(String key, String rule, String sub) throws Exception {
         int h = hash(key, rule, sub);
-        Slot s = find(h, key, rule, sub);
-        if (s != null) {
+        int at = find(h, key, rule, sub);
+        if (at >= 0) {
+            Slot s = slots[at];
             if (s.value == null || ttl == 0 || clock.getAsLong() - s.writtenAt < ttl) {
-                s.used = ++uses;
+                used[at] = ++uses;
                 return s.value == null ? null : s.value.copy();
             }
             if (s.dirty) {
@@ -239,53 +248,62 @@ final class AlertStore {
     void clear() throws Exception {
         flush();
         Arrays.fill(slots, null);
+        Arrays.fill(hashes, 0);
     }
 
-    /** The slot holding the entry, or null. */
-    private Slot find(int h, String key, String rule, String sub) {
-        int first = h & mask & -WAYS;
+    /** The index of the slot holding the entry, or -1. */
+    private int find(int h, String key, String rule, String sub) {
+        int first = first(h);
         for (int i = first; i < first + WAYS; i++) {
+            // The reference and the hash, not the slot: only a slot whose hash matches is read.
             Slot s = slots[i];
             if (s == null) {
                 // Slots of a set are taken in order and never freed: none further on.
-                return null;
+                return -1;
             }
-            if (s.hash == h && s.key.equals(key) && s.rule.equals(rule) && s.sub.equals(sub)) {
-                return s;
+            if (hashes[i] == h && s.key.equals(key) && s.rule.equals(rule) && s.sub.equals(sub)) {
+                return i;
             }
         }
-        return null;
+        return -1;
+    }
+
+    /** The first slot of the set of hash {@code h}. */
+    private int first(int h) {
+        // The high bits of h times the number of sets: any number of sets, not a power of two.
+        return (int) (((h & 0xFFFFFFFFL) * sets) >>> 32) * WAYS;
     }
 
     private void remember(
             int h, String key, String rule, String sub, AlertState value, long now, boolean written)
             throws Exception {
-        Slot s = find(h, key, rule, sub);
-        if (s == null) {
-            int first = h & mask & -WAYS;
+        int at = find(h, key, rule, sub);
+        if (at < 0) {
+            int first = first(h);
             for (int i = first; i < first + WAYS; i++) {
-                Slot t = slots[i];
-                if (t == null) {
-                    s = slots[i] = new Slot();
+                if (slots[i] == null) {
+                    slots[i] = new Slot();
+                    at = i;
                     break;
                 }
-                if (s == null || t.used < s.used) {
-                    s = t;
+                if (at < 0 || used[i] < used[at]) {
+                    at = i;
                 }
             }
-            if (s.dirty) {
+            if (slots[at].dirty) {
                 // All taken by others: the one used longest ago is forgotten (its object reused),
                 // once its write is in the state.
-                write(s);
+                write(slots[at]);
             }
+            hashes[at] = h;
         }
-        s.hash = h;
+        Slot s = slots[at];
         s.key = key;
         s.rule = rule;
         s.sub = sub;
         s.value = value;
         s.writtenAt = now;
-        s.used = ++uses;
+        used[at] = ++uses;
         if (written && !s.dirty) {
             s.dirty = true;
             dirty.add(s);
@@ -318,7 +336,7 @@ final class AlertStore {
     /** The set of an entry in the smallest copy. */
     @VisibleForTesting
     static int set(String key, String rule, String sub) {
-        return (hash(key, rule, sub) & (MIN_SLOTS - 1)) / WAYS;
+        return (int) (((hash(key, rule, sub) & 0xFFFFFFFFL) * (MIN_SLOTS / WAYS)) >>> 32);
     }
 
     private static int hash(String key, String rule, String sub) {
