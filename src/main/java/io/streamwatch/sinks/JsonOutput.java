@@ -3,7 +3,9 @@ package io.streamwatch.sinks;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.streamwatch.records.Times;
 import java.io.IOException;
@@ -24,6 +26,14 @@ public final class JsonOutput {
      */
     private static final JsonFactory FACTORY =
             JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+
+    /** Field names every aggregate writes, in its value and its key, encoded once. */
+    static final SerializableString GROUP = new SerializedString("group");
+
+    static final SerializableString WINDOW_START = new SerializedString("window_start");
+    static final SerializableString WINDOW_END = new SerializedString("window_end");
+    private static final SerializableString PIPELINE = new SerializedString("pipeline");
+    private static final SerializableString NAME = new SerializedString("name");
 
     /** What an encoder writes between the object's braces. */
     @FunctionalInterface
@@ -91,6 +101,13 @@ public final class JsonOutput {
         g.writeStringField(field, ISO_TIMES.get().iso(epochMillis));
     }
 
+    /** As {@link #time(JsonGenerator, String, long)}, with the field name encoded once. */
+    public static void time(JsonGenerator g, SerializableString field, long epochMillis)
+            throws IOException {
+        g.writeFieldName(field);
+        g.writeString(ISO_TIMES.get().iso(epochMillis));
+    }
+
     private static final ThreadLocal<IsoTimes> ISO_TIMES = ThreadLocal.withInitial(IsoTimes::new);
 
     /**
@@ -123,6 +140,18 @@ public final class JsonOutput {
     public static void stringMap(JsonGenerator g, String field, Map<String, String> map)
             throws IOException {
         g.writeObjectFieldStart(field);
+        stringEntries(g, map);
+    }
+
+    /** As {@link #stringMap(JsonGenerator, String, Map)}, with the field name encoded once. */
+    public static void stringMap(JsonGenerator g, SerializableString field, Map<String, String> map)
+            throws IOException {
+        g.writeFieldName(field);
+        g.writeStartObject();
+        stringEntries(g, map);
+    }
+
+    private static void stringEntries(JsonGenerator g, Map<String, String> map) throws IOException {
         for (Map.Entry<String, String> e : map.entrySet()) {
             g.writeStringField(e.getKey(), e.getValue());
         }
@@ -138,12 +167,14 @@ public final class JsonOutput {
             String pipeline, String name, Map<String, String> group, long windowStart) {
         return object(
                 g -> {
-                    g.writeStringField("pipeline", pipeline);
+                    g.writeFieldName(PIPELINE);
+                    g.writeString(pipeline);
                     if (name != null) {
-                        g.writeStringField("name", name);
+                        g.writeFieldName(NAME);
+                        g.writeString(name);
                     }
-                    stringMap(g, "group", group);
-                    time(g, "window_start", windowStart);
+                    stringMap(g, GROUP, group);
+                    time(g, WINDOW_START, windowStart);
                 });
     }
 }
